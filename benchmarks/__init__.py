@@ -1,0 +1,1 @@
+"""Benchmarks: one command, ratios against references measured in the same run."""

@@ -1,0 +1,1 @@
+"""Shipped data files (policy, vocabulary, releases, templates, icons), read with importlib.resources."""

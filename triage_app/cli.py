@@ -1,0 +1,120 @@
+"""Command line: `triage-app [--data-dir DIR] <command>`; without a command it opens the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from triage_app import __version__
+
+if TYPE_CHECKING:
+    from triage_app.app import Services
+
+# Each module in triage_app/commands registers its own subcommand(s).
+COMMAND_MODULES = (
+    "triage_app.commands.triage",
+    "triage_app.commands.batch",
+    "triage_app.commands.policy",
+)
+
+
+class CommandContext:
+    """What a subcommand gets: the global options and lazily built services."""
+
+    def __init__(self, data_dir: Path | None, today: dt.date | None) -> None:
+        self.data_dir = data_dir
+        self.today = today
+        self._services: Services | None = None
+
+    def services(self) -> Services:
+        if self._services is None:
+            from triage_app.app import build_services
+
+            self._services = build_services(self.data_dir, self.today)
+            for notice in self._services.notices:
+                print(f"triage-app: {notice}", file=sys.stderr)
+        return self._services
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts too, so `triage-app triage --data-dir D` works."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="knowledge base folder (default: $TRIAGE_APP_DATA_DIR or the user data dir)",
+    )
+    parent.add_argument(
+        "--today",
+        type=parse_date,
+        default=argparse.SUPPRESS,
+        help="pin today's date (YYYY-MM-DD) for support status",
+    )
+    return parent
+
+
+def build_parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="triage-app",
+        description="Triage Prefect Customer-Managed support issues: scope verdict, release status, reply draft.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"triage-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in modules:
+        module.register(sub, common)
+    return parser
+
+
+def load_command_modules() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in COMMAND_MODULES]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser(load_command_modules())
+    args = parser.parse_args(argv)
+    ctx = CommandContext(getattr(args, "data_dir", None), getattr(args, "today", None))
+    if not getattr(args, "func", None):
+        return open_gui(parser, ctx)
+    from triage_app.storage.errors import StorageError
+
+    try:
+        return int(args.func(args, ctx))
+    except UsageError as exc:
+        print(f"triage-app: {exc}", file=sys.stderr)
+        return 2
+    except StorageError as exc:
+        print(f"triage-app: {exc}", file=sys.stderr)
+        return 3
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_gui(parser: argparse.ArgumentParser, ctx: CommandContext) -> int:
+    try:
+        from triage_app.gui.main import run_gui
+    except ImportError:
+        parser.print_help()
+        return 0
+    return run_gui(ctx.data_dir, ctx.today)

@@ -1,0 +1,164 @@
+"""`triage-app batch INPUT [-o OUTPUT] [--format jsonl|csv]`: triage many tickets from JSONL or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from triage_app.commands.output import write_atomic
+from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
+
+if TYPE_CHECKING:
+    from triage_app.cli import CommandContext
+
+CSV_FIELDS = [
+    "id",
+    "verdict",
+    "confidence",
+    "top_bullet",
+    "top_side",
+    "bullets",
+    "evidence",
+    "versions",
+    "draft",
+]
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("batch", parents=[common], help="triage every ticket of a JSONL or CSV file")
+    p.add_argument(
+        "input", metavar="INPUT", help="JSONL (fields id, text) or CSV (columns id, text)"
+    )
+    p.add_argument("-o", "--output", type=Path, help="write results here (default: stdout)")
+    p.add_argument(
+        "--format",
+        choices=("jsonl", "csv"),
+        default=None,
+        help="output format (default: from the output file's suffix, else jsonl)",
+    )
+    p.add_argument(
+        "--text-column",
+        default="text",
+        metavar="NAME",
+        help="name of the ticket text field or column (default: text)",
+    )
+    p.set_defaults(func=run)
+
+
+def _read_input(path: Path) -> str:
+    from triage_app.cli import UsageError
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    if looks_binary(data):
+        raise UsageError(f"{path}: binary data, not JSONL or CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def iter_tickets(path: Path, text_column: str) -> Iterator[tuple[str, Any, str | None, str | None]]:
+    """Yield (location, id, text, problem) per record; problem is set for a record to skip."""
+    from triage_app.cli import UsageError
+
+    content = _read_input(path)
+    is_csv = path.suffix.lower() == ".csv"
+    if is_csv:
+        reader = csv.DictReader(io.StringIO(content, newline=""))
+        fields = reader.fieldnames or []
+        missing = [c for c in ("id", text_column) if c not in fields]
+        if missing:
+            raise UsageError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        for record in reader:
+            where = f"{path}:{reader.line_num}"
+            yield where, record.get("id"), record.get(text_column), None
+        return
+    for n, line in enumerate(content.splitlines(), start=1):
+        where = f"{path}:{n}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, None, None, f"invalid JSON ({exc.msg})"
+            continue
+        if not isinstance(record, dict):
+            yield where, None, None, "not a JSON object"
+            continue
+        text = record.get(text_column)
+        if not isinstance(text, str):
+            yield where, record.get("id"), None, f"no text field {text_column!r}"
+            continue
+        yield where, record.get("id"), text, None
+
+
+def _csv_row(obj: dict[str, Any]) -> dict[str, Any]:
+    matches = obj["matches"]
+    top = matches[0] if matches else {}
+    return {
+        "id": obj["id"],
+        "verdict": obj["verdict"],
+        "confidence": obj["confidence"],
+        "top_bullet": top.get("title", ""),
+        "top_side": top.get("side", ""),
+        "bullets": "; ".join(m["title"] for m in matches[:3]),
+        "evidence": "; ".join(dict.fromkeys(e["term"] for e in top.get("evidence", []))),
+        "versions": "; ".join(f"{v['text']}={v['status']}" for v in obj["versions"]),
+        "draft": obj.get("draft", ""),
+    }
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    path = Path(args.input)
+    fmt = args.format or (
+        "csv" if args.output and args.output.suffix.lower() == ".csv" else "jsonl"
+    )
+    services = ctx.services()
+    results: list[dict[str, Any]] = []
+    skipped = 0
+    for where, ticket_id, text, problem in iter_tickets(path, args.text_column):
+        if problem is None:
+            try:
+                check_ticket_text(text or "", where)
+            except TicketInputError as exc:
+                problem = str(exc).split(": ", 1)[-1]
+        if problem is not None:
+            print(f"triage-app: {where}: {problem}; skipped", file=sys.stderr)
+            skipped += 1
+            continue
+        assert text is not None
+        obj = {"id": ticket_id, **services.triage.triage(text).to_dict()}
+        results.append(obj)
+    out = io.StringIO()
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows(_csv_row(o) for o in results)
+    else:
+        for obj in results:
+            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    if args.output:
+        try:
+            write_atomic(args.output, out.getvalue())
+        except OSError as exc:
+            from triage_app.cli import UsageError
+
+            raise UsageError(f"{args.output}: cannot write ({exc.strerror})") from None
+        print(
+            f"triage-app: {len(results)} tickets triaged, {skipped} skipped -> {args.output}",
+            file=sys.stderr,
+        )
+    else:
+        sys.stdout.write(out.getvalue())
+    return 1 if skipped else 0

@@ -1,0 +1,70 @@
+"""Shared output helpers for subcommands: readable triage text, input reading, atomic file writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from triage_app.core.result import VERDICT_LABELS, TriageResult
+from triage_app.core.ticket_input import TicketInputError, decode_ticket
+
+
+def read_ticket(source: str | None) -> str:
+    """FILE, '-' or None (stdin) -> validated ticket text; raises TicketInputError."""
+    if source in (None, "-"):
+        return decode_ticket(sys.stdin.buffer.read(), "stdin")
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TicketInputError(f"{source}: no such file") from None
+    except IsADirectoryError:
+        raise TicketInputError(f"{source}: is a folder, not a file") from None
+    except OSError as exc:
+        raise TicketInputError(f"{source}: cannot read ({exc.strerror})") from None
+    return decode_ticket(data, source)
+
+
+def render_result(result: TriageResult, top: int = 3) -> str:
+    """The human-readable form of a triage result."""
+    lines = [
+        f"Verdict: {VERDICT_LABELS.get(result.verdict, result.verdict)} "
+        f"(confidence {result.confidence:.0%})"
+    ]
+    for match in result.matches[:top]:
+        side = "in scope" if match.side == "in_scope" else "out of scope"
+        terms = ", ".join(dict.fromkeys(e.term for e in match.evidence)) or "-"
+        lines.append(f"  [{side}] {match.title}  score {match.score:.2f}")
+        lines.append(f"      evidence: {terms}")
+    if result.versions:
+        lines.append("Versions:")
+        for v in result.versions:
+            release = v.release or "not in schedule"
+            until = f", supported until {v.supported_until}" if v.supported_until else ""
+            days = f" ({v.days_left} days left)" if v.days_left is not None else ""
+            product = v.product or "unknown product"
+            lines.append(f"  {v.text!r}: {product} {release} -> {v.status}{until}{days}")
+    for note in result.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write to a temporary file in the same folder, then rename: the file is complete or absent."""
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,38 @@
+"""`triage-app triage [FILE|-] [--json]`: triage one ticket."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING
+
+from triage_app.commands.output import read_ticket, render_result
+from triage_app.core.ticket_input import TicketInputError
+
+if TYPE_CHECKING:
+    from triage_app.cli import CommandContext
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("triage", parents=[common], help="triage one ticket (FILE, or stdin)")
+    p.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="ticket text file, or - for stdin"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from triage_app.cli import UsageError
+
+    try:
+        text = read_ticket(args.file)
+    except TicketInputError as exc:
+        raise UsageError(str(exc)) from None
+    services = ctx.services()
+    result = services.triage.triage(text)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(render_result(result))
+    return 0

@@ -1,0 +1,1 @@
+"""Qt-free domain: policy, matching, versions, releases, drafting, redaction."""

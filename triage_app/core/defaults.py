@@ -1,0 +1,30 @@
+"""The shipped defaults, read from package resources with importlib.resources."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+
+from triage_app.core.policy import Policy, parse_policy
+from triage_app.core.vocabulary import Vocabulary, load_vocabulary
+
+POLICY_FILE = "support_scope.txt"
+VOCABULARY_FILE = "vocabulary.toml"
+RELEASES_FILE = "prefect_releases.csv"
+
+
+def resource(name: str) -> Traversable:
+    """A shipped resource file (works in editable installs, wheels and frozen builds alike)."""
+    return resources.files("triage_app.resources").joinpath(name)
+
+
+def read_text(name: str) -> str:
+    return resource(name).read_text(encoding="utf-8")
+
+
+def default_policy() -> Policy:
+    return parse_policy(read_text(POLICY_FILE))
+
+
+def default_vocabulary() -> Vocabulary:
+    return load_vocabulary(read_text(VOCABULARY_FILE))

@@ -1,0 +1,98 @@
+"""The triage result: verdict, confidence, matched bullets with evidence spans, version mentions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+IN_SCOPE = "in_scope"
+OUT_OF_SCOPE = "out_of_scope"
+SPANS_BOTH = "spans_both"
+UNCLEAR = "unclear"
+VERDICTS = (IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR)
+VERDICT_LABELS = {
+    IN_SCOPE: "In scope",
+    OUT_OF_SCOPE: "Out of scope",
+    SPANS_BOTH: "Spans both",
+    UNCLEAR: "Unclear",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One term found in the ticket; start/end are character offsets into the ticket text."""
+
+    term: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A policy bullet the ticket matched, with its score (0..1) and evidence."""
+
+    title: str
+    side: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "side": self.side,
+            "score": round(self.score, 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class VersionMention:
+    """A version the ticket mentions, resolved against the release schedule."""
+
+    text: str
+    start: int
+    end: int
+    product: str | None
+    version: str
+    release: str | None = None
+    release_date: str | None = None
+    supported_until: str | None = None
+    status: str = "unknown"
+    days_left: int | None = None
+    note: str = ""  # e.g. "nearest release of the same line"
+    upgrade_target: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """Everything the engine concluded about one ticket."""
+
+    verdict: str
+    confidence: float
+    matches: tuple[Match, ...] = ()
+    versions: tuple[VersionMention, ...] = ()
+    draft: str = ""
+    notes: tuple[
+        str, ...
+    ] = ()  # human-readable remarks: input truncated, learned evidence used, ...
+    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def top_match(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 4),
+            "matches": [m.to_dict() for m in self.matches],
+            "versions": [v.to_dict() for v in self.versions],
+            "draft": self.draft,
+            "notes": list(self.notes),
+        }

@@ -1,0 +1,1 @@
+"""SQLite knowledge base through sqlite-utils: opening, migrations, repositories, errors."""

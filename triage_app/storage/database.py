@@ -1,0 +1,187 @@
+"""Open the knowledge base: create, migrate, and move a corrupt or foreign file aside (never delete it)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from triage_app.storage.errors import (
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    MovedAside,
+    StorageError,
+)
+from triage_app.storage.migrations import APP_ID, MIGRATIONS, Migration
+
+BUSY_TIMEOUT_S = 5.0
+
+
+@dataclass
+class KnowledgeBase:
+    """An open knowledge base; `lock` serialises use of the one connection across threads."""
+
+    db: Database
+    path: Path | None
+    notices: list[StorageError] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    read_only: bool = False
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One user action = one transaction; errors roll everything back."""
+        with self.lock:
+            try:
+                with self.db.atomic():
+                    yield self.db
+            except sqlite3.OperationalError as exc:
+                raise translate_error(exc) from exc
+
+    def meta(self, key: str) -> str | None:
+        rows = list(self.db.query("select value from meta where key = ?", [key]))
+        return rows[0]["value"] if rows else None
+
+    def applied_migrations(self) -> list[str]:
+        return [r["name"] for r in self.db.query("select name from migrations order by id")]
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.conn.close()
+
+
+def translate_error(exc: sqlite3.Error) -> StorageError:
+    """Turn sqlite3's errors into ours so callers can tell the user what happened."""
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return DatabaseLocked(
+            "The knowledge base is busy (another triage-app is writing). Try again."
+        )
+    if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
+        return DatabaseReadOnly(f"The knowledge base cannot be written: {exc}")
+    if "disk" in msg and "full" in msg:
+        return StorageError("The disk is full: the change was not saved.")
+    return StorageError(f"Database error: {exc}")
+
+
+def _connect(path: Path | None, read_only: bool = False) -> Database:
+    if path is None:
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+    elif read_only:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    return db
+
+
+def _is_ours(db: Database) -> bool:
+    """True for a new empty file or one with our meta marker; raises sqlite3.DatabaseError if corrupt."""
+    tables = db.table_names()
+    if not tables:
+        return True
+    if "meta" not in tables:
+        return False
+    rows = list(db.query("select value from meta where key = 'app'"))
+    return bool(rows) and rows[0]["value"] == APP_ID
+
+
+def _move_aside(path: Path, reason: str) -> MovedAside:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{reason.split()[0]}-{stamp}{path.suffix}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.stem}.{reason.split()[0]}-{stamp}-{n}{path.suffix}")
+        n += 1
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
+    return MovedAside(path, target, reason)
+
+
+def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str]:
+    """Apply the migrations not yet applied, each in one transaction; return their names."""
+    migrations = MIGRATIONS if migrations is None else migrations
+    if "migrations" not in db.table_names():
+        with db.atomic():
+            db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+    applied = {r["name"] for r in db.query("select name from migrations")}
+    known = {name for name, _ in migrations}
+    unknown = applied - known
+    if unknown:
+        raise DatabaseTooNew(
+            "This knowledge base was written by a newer triage-app "
+            f"(unknown migrations: {', '.join(sorted(unknown))}). Update triage-app to open it."
+        )
+    done: list[str] = []
+    for name, apply in migrations:
+        if name in applied:
+            continue
+        with db.atomic():
+            apply(db)
+            db["migrations"].insert({"name": name, "applied_at": dt.datetime.now().isoformat()})
+        done.append(name)
+    return done
+
+
+def open_knowledge_base(path: Path | None, read_only: bool = False) -> KnowledgeBase:
+    """Open (creating and migrating if needed) the knowledge base at `path`; None means in memory.
+
+    Default data (policy, vocabulary, releases, templates) is seeded by the migrations themselves,
+    so an older knowledge base gains the defaults of a new area when it is migrated.
+
+    A corrupt file or one that is not ours is moved aside with a timestamp and a fresh one is
+    created; the notice is in `kb.notices` so the caller can tell the user where it went.
+    """
+    notices: list[StorageError] = []
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseReadOnly(f"Cannot create the data folder {path.parent}: {exc}") from exc
+    db = _connect(path, read_only)
+    try:
+        ours = _is_ours(db)
+        if ours and path is not None and path.exists() and path.stat().st_size:
+            integrity = list(db.query("pragma quick_check"))
+            if integrity and integrity[0].get("quick_check") != "ok":
+                raise sqlite3.DatabaseError("integrity check failed")
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and (
+            "locked" in str(exc) or "busy" in str(exc)
+        ):
+            db.conn.close()
+            raise DatabaseLocked(
+                f"The knowledge base {path} is locked by another program."
+            ) from exc
+        ours = None  # corrupt
+    if not ours:
+        db.conn.close()
+        assert path is not None  # an in-memory database is never corrupt or foreign
+        if read_only:
+            raise StorageError(f"The knowledge base {path} is damaged and cannot be opened.")
+        notices.append(_move_aside(path, "corrupt" if ours is None else "foreign file"))
+        db = _connect(path)
+    if read_only:
+        return KnowledgeBase(db, path, notices, read_only=True)
+    try:
+        if path is not None:
+            db.execute("pragma journal_mode=wal")
+        db.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        db.execute("pragma foreign_keys=on")
+        migrate(db)
+    except sqlite3.OperationalError as exc:
+        db.conn.close()
+        raise translate_error(exc) from exc
+    return KnowledgeBase(db, path, notices)

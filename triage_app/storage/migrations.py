@@ -1,0 +1,51 @@
+"""Named schema migrations, applied in order, each in its own transaction. Append only, never edit.
+
+Migrations also seed the shipped defaults of their area, so an older knowledge base that gains a
+new table gains its default content in the same step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from triage_app.core import defaults
+
+Migration = tuple[str, Callable[[Database], None]]
+
+APP_ID = "triage-app"
+
+
+def _m001_policy(db: Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["meta"].insert_all(
+        [
+            {"key": "app", "value": APP_ID},
+            {"key": "created_at", "value": dt.datetime.now().isoformat(timespec="seconds")},
+        ]
+    )
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["bullets"].create(
+        {"title": str, "side": str, "description": str, "position": int}, pk="title"
+    )
+    db["policy_facts"].create({"key": str, "value": str}, pk="key")
+    db["vocabulary"].create(
+        {"id": int, "bullet": str, "grp": str, "term": str, "weight": float}, pk="id"
+    )
+    db["vocabulary"].create_index(["bullet", "grp"])
+
+
+def _m002_seed_policy(db: Database) -> None:
+    # Imported here: storage depends on core, and the seed reads the shipped resources.
+    from triage_app.storage import policy_repo
+
+    policy_repo.write_policy(db, defaults.default_policy(), source="shipped default")
+    policy_repo.write_vocabulary(db, defaults.default_vocabulary())
+
+
+MIGRATIONS: list[Migration] = [
+    ("001_policy_and_vocabulary", _m001_policy),
+    ("002_seed_default_policy", _m002_seed_policy),
+]

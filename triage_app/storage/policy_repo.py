@@ -1,0 +1,88 @@
+"""Policy, vocabulary and settings in the knowledge base: read them back as core objects, write them whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+
+from triage_app.core.policy import Bullet, Policy, PolicyDiff, diff_policies
+from triage_app.core.vocabulary import Vocabulary
+
+
+def write_policy(db: Database, policy: Policy, source: str) -> None:
+    """Replace bullets and header facts (call inside a transaction)."""
+
+    db["bullets"].delete_where()
+    db["bullets"].insert_all(
+        {"title": b.title, "side": b.side, "description": b.description, "position": b.position}
+        for b in policy.bullets
+    )
+    facts = {
+        "support_months": str(policy.support_months),
+        "support_email": policy.support_email,
+        "escalation": policy.escalation,
+        "spans_note": policy.spans_note,
+        "in_scope_intro": policy.in_scope_intro,
+        "out_of_scope_intro": policy.out_of_scope_intro,
+        "raw_text": policy.raw_text,
+        "source": source,
+        "imported_at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    db["policy_facts"].insert_all(({"key": k, "value": v} for k, v in facts.items()), replace=True)
+
+
+def read_policy(db: Database) -> Policy:
+    facts = {r["key"]: r["value"] for r in db["policy_facts"].rows}
+    bullets = tuple(
+        Bullet(r["side"], r["title"], r["description"], r["position"])
+        for r in db.query("select * from bullets order by side, position")
+    )
+    months_setting = get_setting(db, "support_months")
+    months = months_setting or facts.get("support_months") or "6"
+    return Policy(
+        bullets=bullets,
+        support_months=int(months),
+        support_email=facts.get("support_email", ""),
+        escalation=facts.get("escalation", ""),
+        spans_note=facts.get("spans_note", ""),
+        in_scope_intro=facts.get("in_scope_intro", ""),
+        out_of_scope_intro=facts.get("out_of_scope_intro", ""),
+        raw_text=facts.get("raw_text", ""),
+    )
+
+
+def policy_source(db: Database) -> str:
+    rows = list(db.query("select value from policy_facts where key = 'source'"))
+    return rows[0]["value"] if rows else ""
+
+
+def write_vocabulary(db: Database, vocabulary: Vocabulary) -> None:
+    """Replace the whole vocabulary (call inside a transaction)."""
+    db["vocabulary"].delete_where()
+    db["vocabulary"].insert_all(vocabulary.to_rows())
+
+
+def read_vocabulary(db: Database) -> Vocabulary:
+    rows = db.query("select bullet, grp, term, weight from vocabulary order by id")
+    return Vocabulary.from_rows(list(rows))
+
+
+def import_policy(db: Database, new: Policy, source: str) -> PolicyDiff:
+    """Replace the policy, keeping the vocabulary of bullets that still exist; return the diff."""
+    old = read_policy(db)
+    diff = diff_policies(old, new)
+    write_policy(db, new, source)
+    # Vocabulary of removed bullets goes; general signals (bullet "") and kept bullets stay.
+    for b in diff.removed:
+        db["vocabulary"].delete_where("bullet = ?", [b.title])
+    return diff
+
+
+def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
+    rows = list(db.query("select value from settings where key = ?", [key]))
+    return rows[0]["value"] if rows else default
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db["settings"].insert({"key": key, "value": value}, replace=True)
