@@ -184,4 +184,7 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
     except sqlite3.OperationalError as exc:
         db.conn.close()
         raise translate_error(exc) from exc
+    except BaseException:
+        db.conn.close()
+        raise
     return KnowledgeBase(db, path, notices)

@@ -1,0 +1,116 @@
+"""The knowledge base file: first-run seed, reopening, migrations, corrupt and foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from triage_app.storage import policy_repo
+from triage_app.storage.database import migrate, open_knowledge_base
+from triage_app.storage.errors import DatabaseTooNew, MovedAside
+from triage_app.storage.migrations import MIGRATIONS
+
+
+def test_first_run_creates_and_seeds_the_policy(tmp_path: Path) -> None:
+    path = tmp_path / "kb" / "knowledge.db"
+    kb = open_knowledge_base(path)
+    assert path.exists()
+    policy = policy_repo.read_policy(kb.db)
+    assert len(policy.bullets) == 18
+    assert policy.support_months == 6
+    assert policy.support_email == "support@prefect.io"
+    assert kb.db["vocabulary"].count > 18
+    assert kb.notices == []
+    assert [name for name, _ in MIGRATIONS] == kb.applied_migrations()
+
+
+def test_reopening_keeps_edits_and_does_not_reseed(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    kb = open_knowledge_base(path)
+    with kb.transaction() as db:
+        db["vocabulary"].delete_where("bullet = ?", ["Redis administration"])
+        policy_repo.set_setting(db, "support_months", "9")
+    kb.close()
+    again = open_knowledge_base(path)
+    assert again.db["vocabulary"].count_where("bullet = ?", ["Redis administration"]) == 0
+    assert policy_repo.read_policy(again.db).support_months == 9
+
+
+def test_migrates_an_older_schema(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    old = Database(path)
+    migrate(old, MIGRATIONS[:1])  # a file written by the first release: tables but no seed
+    old.conn.close()
+    kb = open_knowledge_base(path)
+    assert kb.applied_migrations() == [name for name, _ in MIGRATIONS]
+    assert len(policy_repo.read_policy(kb.db).bullets) == 18
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    db = Database(tmp_path / "k.db")
+
+    def broken(d: Database) -> None:
+        d["half_done"].create({"id": int}, pk="id")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        migrate(db, [*MIGRATIONS[:1], ("999_broken", broken)])
+    assert "half_done" not in db.table_names()
+    assert [r["name"] for r in db.query("select name from migrations")] == [MIGRATIONS[0][0]]
+
+
+def test_corrupt_file_is_moved_aside_not_deleted(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    kb = open_knowledge_base(path)
+    assert len(kb.notices) == 1
+    notice = kb.notices[0]
+    assert isinstance(notice, MovedAside)
+    assert notice.moved_to.read_bytes() == garbage
+    assert str(notice.moved_to) in str(notice)
+    assert len(policy_repo.read_policy(kb.db).bullets) == 18
+
+
+def test_foreign_sqlite_file_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table invoices (id integer primary key, amount real)")
+    conn.execute("insert into invoices values (1, 9.5)")
+    conn.commit()
+    conn.close()
+    kb = open_knowledge_base(path)
+    assert isinstance(kb.notices[0], MovedAside)
+    kept = sqlite3.connect(kb.notices[0].moved_to)
+    assert kept.execute("select amount from invoices").fetchone() == (9.5,)
+
+
+def test_file_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    kb = open_knowledge_base(path)
+    kb.db["migrations"].insert({"name": "999_from_the_future", "applied_at": "2030-01-01"})
+    kb.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNew, match="newer triage-app"):
+        open_knowledge_base(path)
+    assert path.read_bytes() == before
+
+
+def test_policy_import_keeps_vocabulary_of_kept_bullets(tmp_path: Path) -> None:
+    from triage_app.core.policy import parse_policy
+
+    kb = open_knowledge_base(tmp_path / "k.db")
+    old = policy_repo.read_policy(kb.db)
+    redis_terms = kb.db["vocabulary"].count_where("bullet = ?", ["Redis administration"])
+    new_text = old.raw_text.replace(
+        "  • Security patching:", "  • Hardening:"
+    ).replace("Redis cluster setup,", "Redis Sentinel setup,")
+    with kb.transaction() as db:
+        diff = policy_repo.import_policy(db, parse_policy(new_text), source="test")
+    assert [b.title for b in diff.removed] == ["Security patching"]
+    assert kb.db["vocabulary"].count_where("bullet = ?", ["Redis administration"]) == redis_terms
+    assert kb.db["vocabulary"].count_where("bullet = ?", ["Security patching"]) == 0
+    assert policy_repo.read_policy(kb.db).bullet("Hardening") is not None
