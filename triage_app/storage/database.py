@@ -115,7 +115,7 @@ def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str
     migrations = MIGRATIONS if migrations is None else migrations
     if "migrations" not in db.table_names():
         with db.atomic():
-            db["migrations"].create({"id": int, "name": str, "applied_at": str}, pk="id")
+            db.table("migrations").create({"id": int, "name": str, "applied_at": str}, pk="id")
     applied = {r["name"] for r in db.query("select name from migrations")}
     known = {name for name, _ in migrations}
     unknown = applied - known
@@ -130,7 +130,7 @@ def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str
             continue
         with db.atomic():
             apply(db)
-            db["migrations"].insert({"name": name, "applied_at": dt.datetime.now().isoformat()})
+            db.table("migrations").insert({"name": name, "applied_at": dt.datetime.now().isoformat()})
         done.append(name)
     return done
 

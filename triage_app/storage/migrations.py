@@ -19,22 +19,22 @@ APP_ID = "triage-app"
 
 
 def _m001_policy(db: Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["meta"].insert_all(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("meta").insert_all(
         [
             {"key": "app", "value": APP_ID},
             {"key": "created_at", "value": dt.datetime.now().isoformat(timespec="seconds")},
         ]
     )
-    db["settings"].create({"key": str, "value": str}, pk="key")
-    db["bullets"].create(
+    db.table("settings").create({"key": str, "value": str}, pk="key")
+    db.table("bullets").create(
         {"title": str, "side": str, "description": str, "position": int}, pk="title"
     )
-    db["policy_facts"].create({"key": str, "value": str}, pk="key")
-    db["vocabulary"].create(
+    db.table("policy_facts").create({"key": str, "value": str}, pk="key")
+    db.table("vocabulary").create(
         {"id": int, "bullet": str, "grp": str, "term": str, "weight": float}, pk="id"
     )
-    db["vocabulary"].create_index(["bullet", "grp"])
+    db.table("vocabulary").create_index(["bullet", "grp"])
 
 
 def _m002_seed_policy(db: Database) -> None:

@@ -13,8 +13,8 @@ from triage_app.core.vocabulary import Vocabulary
 def write_policy(db: Database, policy: Policy, source: str) -> None:
     """Replace bullets and header facts (call inside a transaction)."""
 
-    db["bullets"].delete_where()
-    db["bullets"].insert_all(
+    db.table("bullets").delete_where()
+    db.table("bullets").insert_all(
         {"title": b.title, "side": b.side, "description": b.description, "position": b.position}
         for b in policy.bullets
     )
@@ -29,11 +29,11 @@ def write_policy(db: Database, policy: Policy, source: str) -> None:
         "source": source,
         "imported_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    db["policy_facts"].insert_all(({"key": k, "value": v} for k, v in facts.items()), replace=True)
+    db.table("policy_facts").insert_all(({"key": k, "value": v} for k, v in facts.items()), replace=True)
 
 
 def read_policy(db: Database) -> Policy:
-    facts = {r["key"]: r["value"] for r in db["policy_facts"].rows}
+    facts = {r["key"]: r["value"] for r in db.table("policy_facts").rows}
     bullets = tuple(
         Bullet(r["side"], r["title"], r["description"], r["position"])
         for r in db.query("select * from bullets order by side, position")
@@ -59,8 +59,8 @@ def policy_source(db: Database) -> str:
 
 def write_vocabulary(db: Database, vocabulary: Vocabulary) -> None:
     """Replace the whole vocabulary (call inside a transaction)."""
-    db["vocabulary"].delete_where()
-    db["vocabulary"].insert_all(vocabulary.to_rows())
+    db.table("vocabulary").delete_where()
+    db.table("vocabulary").insert_all(vocabulary.to_rows())
 
 
 def read_vocabulary(db: Database) -> Vocabulary:
@@ -75,7 +75,7 @@ def import_policy(db: Database, new: Policy, source: str) -> PolicyDiff:
     write_policy(db, new, source)
     # Vocabulary of removed bullets goes; general signals (bullet "") and kept bullets stay.
     for b in diff.removed:
-        db["vocabulary"].delete_where("bullet = ?", [b.title])
+        db.table("vocabulary").delete_where("bullet = ?", [b.title])
     return diff
 
 
@@ -85,4 +85,4 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
-    db["settings"].insert({"key": key, "value": value}, replace=True)
+    db.table("settings").insert({"key": key, "value": value}, replace=True)
