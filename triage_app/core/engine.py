@@ -1,0 +1,415 @@
+"""TriageEngine: verdict, confidence and ranked policy bullets with evidence for one ticket."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from triage_app.core.policy import IN_SCOPE, OUT_OF_SCOPE, Policy
+from triage_app.core.result import SPANS_BOTH, UNCLEAR, Evidence, Match, TriageResult
+from triage_app.core.text import MAX_MATCH_CHARS, PreparedText, prepare
+from triage_app.core.vocabulary import Term, Vocabulary
+
+# A word: letters/digits, with inner underscores kept (PREFECT_API_URL, max_connections are one
+# word, so "redis" never matches inside "prefect_redis" or "redistribute").
+_TOKEN = re.compile(r"[^\W_]+(?:_+[^\W_]+)*")
+_LEADING_PUNCT = "/@.-"
+# Words of a phrase may be separated by at most this much punctuation/space, on one line.
+_MAX_GAP = 3
+# Typo tolerance: only words this long are compared, and only above this similarity.
+_FUZZY_MIN_LEN = 5
+_FUZZY_CUTOFF = 88.0
+_FUZZY_CACHE_LIMIT = 200_000
+BULLETS = "bullets"
+_NEG_WINDOW_AFTER_CUE = 2
+_NEG_WINDOW_BEFORE_CUE = 3
+_MAX_EVIDENCE = 6
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A vocabulary term compiled for matching."""
+
+    family: str  # BULLETS, or the signal group name
+    key: str  # the bullet title (family BULLETS) or the signal group name
+    text: str
+    tokens: tuple[str, ...]
+    weight: float
+    leading: str = ""  # punctuation that must precede the first word ("/metrics")
+    # Separator between word k and k+1 when the term spells one ("values.yaml": "."), else "".
+    seps: tuple[str, ...] = ()
+    prefix: bool = False
+    upper_only: bool = False
+
+
+@dataclass
+class _Token:
+    text: str  # folded
+    canon: str  # vocabulary word it stands for (after plural/typo normalisation)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Hit:
+    entry: _Entry
+    first: int  # token index
+    last: int  # token index, exclusive
+    start: int  # char offsets into the original text
+    end: int
+
+
+@dataclass
+class _Scored:
+    raw: float = 0.0
+    evidence: list[tuple[float, int, int, str]] = field(default_factory=list)
+
+
+def _tokenize(folded: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+
+
+def _compile(family: str, key: str, term: Term) -> _Entry | None:
+    text = term.text
+    if term.is_prefix:
+        stem = text[:-1]
+        return _Entry(family, key, text, (stem.lower(),), term.weight, prefix=True,
+                      upper_only=stem.isupper())
+    found = _tokenize(text.lower())
+    tokens = tuple(t for t, _, _ in found)
+    if not tokens:
+        return None
+    # "prefect.server" (a module) and "prefect-server" (a chart) are different things; a term
+    # written with words separated by spaces matches any short separator.
+    seps = tuple(
+        "" if not text[a_end:b_start].strip() else text[a_end:b_start].lower()
+        for (_, _, a_end), (_, b_start, _) in zip(found, found[1:], strict=False)
+    )
+    leading = ""
+    for ch in text:
+        if ch in _LEADING_PUNCT:
+            leading += ch
+        else:
+            break
+    return _Entry(family, key, text, tokens, term.weight, leading=leading, seps=seps)
+
+
+class TriageEngine:
+    """Scores a ticket against the policy bullets using the curated vocabulary.
+
+    Deterministic and stateless between calls apart from a bounded cache of typo lookups."""
+
+    def __init__(self, policy: Policy, vocabulary: Vocabulary) -> None:
+        self.policy = policy
+        self.vocabulary = vocabulary
+        self._side = {b.title: b.side for b in policy.bullets}
+        entries: list[_Entry] = []
+        for bullet in policy.bullets:
+            for _grp, term in vocabulary.terms_for(bullet.title):
+                e = _compile(BULLETS, bullet.title, term)
+                if e:
+                    entries.append(e)
+        for name, terms in vocabulary.signals.items():
+            for term in terms:
+                e = _compile(name, name, term)
+                if e:
+                    entries.append(e)
+        self._index: dict[str, list[_Entry]] = defaultdict(list)
+        self._prefix: list[_Entry] = []
+        words: set[str] = set()
+        for e in entries:
+            if e.prefix:
+                self._prefix.append(e)
+            else:
+                self._index[e.tokens[0]].append(e)
+                words.update(e.tokens)
+        for lst in self._index.values():
+            lst.sort(key=lambda x: -len(x.tokens))
+        self._words = frozenset(words)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(words):
+            if len(w) >= _FUZZY_MIN_LEN and w.isalpha():
+                by_initial[w[0]].append(w)
+        self._fuzzy_pool = dict(by_initial)
+        self._canon_cache: dict[str, str] = {}
+        self._skip = frozenset(
+            t for term in vocabulary.signal("negation_skip") for t in term.text.split()
+        )
+        self._log_markers = tuple(t.text for t in vocabulary.signal("log_markers"))
+
+    # ----------------------------------------------------------------------------- matching
+
+    def _canon(self, tok: str) -> str:
+        if tok in self._words:
+            return tok
+        cached = self._canon_cache.get(tok)
+        if cached is not None:
+            return cached
+        result = tok
+        for cand in self._plural_stems(tok):
+            if cand in self._words:
+                result = cand
+                break
+        else:
+            if len(tok) >= _FUZZY_MIN_LEN and tok.isalpha():
+                pool = self._fuzzy_pool.get(tok[0])
+                if pool:
+                    best = process.extractOne(tok, pool, scorer=fuzz.ratio,
+                                              score_cutoff=_FUZZY_CUTOFF)
+                    if best is not None and abs(len(best[0]) - len(tok)) <= 2:
+                        result = best[0]
+        if len(self._canon_cache) > _FUZZY_CACHE_LIMIT:
+            self._canon_cache.clear()
+        self._canon_cache[tok] = result
+        return result
+
+    @staticmethod
+    def _plural_stems(tok: str) -> Iterable[str]:
+        if len(tok) > 3 and tok.endswith("s"):
+            if tok.endswith("ies"):
+                yield tok[:-3] + "y"
+            if tok.endswith("es"):
+                yield tok[:-2]
+            yield tok[:-1]
+
+    def _hits(self, prepared: PreparedText, tokens: list[_Token]) -> list[_Hit]:
+        folded = prepared.folded
+        text = prepared.text
+        hits: list[_Hit] = []
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            for e in self._index.get(tok.canon, ()):
+                length = len(e.tokens)
+                if i + length > n:
+                    continue
+                ok = True
+                for k in range(1, length):
+                    prev, cur = tokens[i + k - 1], tokens[i + k]
+                    if cur.canon != e.tokens[k]:
+                        ok = False
+                        break
+                    gap = folded[prev.end:cur.start]
+                    sep = e.seps[k - 1]
+                    if (sep and gap != sep) or len(gap) > _MAX_GAP or "\n" in gap:
+                        ok = False
+                        break
+                if not ok:
+                    continue
+                start = tok.start
+                if e.leading:
+                    lead = len(e.leading)
+                    if folded[max(0, start - lead):start] != e.leading:
+                        continue
+                    start -= lead
+                hits.append(_Hit(e, i, i + length, start, tokens[i + length - 1].end))
+            for e in self._prefix:
+                stem = e.tokens[0]
+                if len(tok.text) > len(stem) and tok.text.startswith(stem):
+                    if e.upper_only and not text[tok.start:tok.end].isupper():
+                        continue
+                    hits.append(_Hit(e, i, i + 1, tok.start, tok.end))
+        return hits
+
+    @staticmethod
+    def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
+        """Within one family, a term inside a longer matched term does not count on its own
+        ("kubernetes worker" is a Prefect work pool type, not Kubernetes cluster evidence)."""
+        by_family: dict[str, list[_Hit]] = defaultdict(list)
+        for h in hits:
+            by_family[h.entry.family].append(h)
+        kept: list[_Hit] = []
+        for fam_hits in by_family.values():
+            # Two terms of one bullet on the same words ("prefect server", "prefect-server")
+            # count once, with the higher weight.
+            best: dict[tuple[str, int, int], _Hit] = {}
+            for h in fam_hits:
+                k = (h.entry.key, h.first, h.last)
+                if k not in best or h.entry.weight > best[k].entry.weight:
+                    best[k] = h
+            fam_hits = list(best.values())
+            fam_hits.sort(key=lambda h: (h.first, -h.last))
+            max_end_before = -1
+            group_start = -1
+            group_max = -1
+            for h in fam_hits:
+                if h.first != group_start:
+                    max_end_before = max(max_end_before, group_max)
+                    group_start = h.first
+                    group_max = h.last
+                if max_end_before >= h.last or group_max > h.last:
+                    continue
+                kept.append(h)
+        return kept
+
+    def _negated_tokens(self, hits: list[_Hit], tokens: list[_Token], folded: str) -> set[int]:
+        negated: set[int] = set()
+
+        def same_clause(a: int, b: int) -> bool:
+            gap = folded[tokens[a].end:tokens[b].start]
+            return not any(ch in gap for ch in ".;!?\n,:")
+
+        for h in hits:
+            fam = h.entry.family
+            if fam == "negation_before":
+                j = h.last
+                while j < len(tokens) and tokens[j].text in self._skip and \
+                        same_clause(j - 1, j) and j - h.last < 4:
+                    j += 1
+                for k in range(j, min(j + _NEG_WINDOW_AFTER_CUE, len(tokens))):
+                    if not same_clause(k - 1, k):
+                        break
+                    negated.add(k)
+            elif fam == "negation_after":
+                for k in range(h.first - 1, max(-1, h.first - 1 - _NEG_WINDOW_BEFORE_CUE), -1):
+                    if not same_clause(k, k + 1):
+                        break
+                    negated.add(k)
+        return negated
+
+    # ------------------------------------------------------------------------------ triage
+
+    def triage(self, text: str) -> TriageResult:
+        """Triage one ticket. Never raises on any str; empty input gives unclear, 0."""
+        if not isinstance(text, str) or not text.strip():
+            return TriageResult(UNCLEAR, 0.0, notes=("empty ticket",))
+        prepared = prepare(text, self._log_markers)
+        notes: list[str] = []
+        if prepared.truncated:
+            notes.append(
+                f"only the first {MAX_MATCH_CHARS // 1000} KB of {prepared.original_length // 1000}"
+                " KB were read for matching"
+            )
+        tokens = [
+            _Token(t, self._canon(t), s, e) for t, s, e in _tokenize(prepared.folded)
+        ]
+        hits = self._drop_contained(self._hits(prepared, tokens))
+        negated = self._negated_tokens(hits, tokens, prepared.folded)
+
+        bullets: dict[str, _Scored] = defaultdict(_Scored)
+        per_term: dict[tuple[str, str], list[tuple[float, _Hit]]] = defaultdict(list)
+        signals: dict[str, float] = defaultdict(float)
+        signal_terms: dict[str, set[str]] = defaultdict(set)
+        for h in hits:
+            fam = h.entry.family
+            if fam in ("negation_before", "negation_after", "negation_skip", "log_markers"):
+                continue
+            if any(k in negated for k in range(h.first, h.last)):
+                continue
+            w = h.entry.weight * prepared.weight_at(h.start)
+            if w <= 0:
+                continue
+            if fam == BULLETS:
+                per_term[(h.entry.key, h.entry.text)].append((w, h))
+            elif h.entry.text not in signal_terms[fam]:
+                # A signal counts each distinct term once, by its best-placed occurrence.
+                signal_terms[fam].add(h.entry.text)
+                signals[fam] += w
+        for (title, term), occ in per_term.items():
+            occ.sort(key=lambda x: (-x[0], x[1].start))
+            best = occ[0][0]
+            # Repetition adds a little: a log that repeats one line 500 times is one fact.
+            contribution = best * (1.0 + 0.15 * min(len(occ) - 1, 4))
+            scored = bullets[title]
+            scored.raw += contribution
+            w, h = occ[0]
+            scored.evidence.append((contribution, h.start, h.end, term))
+
+        return self._decide(prepared, bullets, signals, notes)
+
+    # ---------------------------------------------------------------------------- decision
+
+    def _decide(
+        self,
+        prepared: PreparedText,
+        bullets: dict[str, _Scored],
+        signals: dict[str, float],
+        notes: list[str],
+    ) -> TriageResult:
+        side_raw: dict[str, list[float]] = {IN_SCOPE: [], OUT_OF_SCOPE: []}
+        for title, scored in bullets.items():
+            side = self._side.get(title)
+            if side in side_raw:
+                side_raw[side].append(scored.raw)
+        s_in = _side_strength(side_raw[IN_SCOPE])
+        s_out = _side_strength(side_raw[OUT_OF_SCOPE])
+        tech = s_in + s_out
+        anchor = signals.get("prefect_anchor", 0.0)
+        symptom = signals.get("prefect_symptom", 0.0)
+        cause = signals.get("infra_cause", 0.0)
+        both = signals.get("both_sides", 0.0)
+        non_support = signals.get("non_support", 0.0)
+        extras = {
+            "in_strength": round(s_in, 3),
+            "out_strength": round(s_out, 3),
+            "signals": {k: round(v, 3) for k, v in sorted(signals.items())},
+        }
+
+        verdict, confidence = self._verdict(s_in, s_out, anchor, symptom, cause, both,
+                                            non_support)
+        if verdict == UNCLEAR:
+            notes.append("no support content found" if non_support <= 0 or tech > 0
+                         else "reads like a non-support message (billing, meeting, thanks)")
+        matches = self._matches(bullets, verdict, prepared.text)
+        if verdict == UNCLEAR and tech < _MIN_TECH:
+            matches = ()
+        return TriageResult(verdict, round(confidence, 4), matches, notes=tuple(notes),
+                            extras=extras)
+
+    def _verdict(self, s_in: float, s_out: float, anchor: float, symptom: float, cause: float,
+                 both: float, non_support: float) -> tuple[str, float]:
+        tech = s_in + s_out
+        evidence = 1.0 - math.exp(-tech / 4.0)
+        if tech < _MIN_TECH or (non_support > 0 and tech < 2.5 and non_support >= 0.5 * tech):
+            conf = 0.5 + 0.4 * min(1.0, non_support / 2.0) if non_support > 0 else 0.3
+            return UNCLEAR, conf * (1.0 - min(tech, _MIN_TECH) / (2 * _MIN_TECH))
+        r = s_out / tech
+        if anchor <= 0 and s_out >= 1.0:
+            # Nothing Prefect-specific: Prefect is at most the workload.
+            return OUT_OF_SCOPE, 0.5 + 0.45 * evidence * min(1.0, r + 0.3)
+        symptom_and_cause = symptom > 0 and cause > 0
+        if s_in >= 1.5 and s_out >= 1.5 and (symptom_and_cause or both > 0) and 0.2 <= r <= 0.8:
+            balance = 1.0 - abs(r - 0.5) * 2.0
+            return SPANS_BOTH, 0.45 + 0.45 * evidence * balance
+        margin = abs(r - 0.5) * 2.0
+        conf = 0.35 + 0.6 * evidence * margin
+        if r < 0.5:
+            return IN_SCOPE, conf
+        return OUT_OF_SCOPE, conf
+
+    def _matches(self, bullets: dict[str, _Scored], verdict: str, text: str) -> tuple[Match, ...]:
+        items: list[Match] = []
+        for title, scored in bullets.items():
+            if scored.raw < _MIN_BULLET:
+                continue
+            side = self._side.get(title)
+            if side is None:
+                continue
+            ev = sorted(scored.evidence, key=lambda x: (-x[0], x[1]))[:_MAX_EVIDENCE]
+            evidence = tuple(Evidence(text[s:e], s, e) for _, s, e, _ in sorted(ev, key=lambda x: x[1]))
+            items.append(Match(title, side, scored.raw / (scored.raw + 2.0), evidence))
+        preferred = {IN_SCOPE: IN_SCOPE, OUT_OF_SCOPE: OUT_OF_SCOPE}.get(verdict)
+        position = {b.title: b.position for b in self.policy.bullets}
+
+        def key(m: Match) -> tuple[int, float, int]:
+            first = 0 if preferred is None or m.side == preferred else 1
+            return (first, -m.score, position.get(m.title, 0))
+
+        return tuple(sorted(items, key=key))
+
+
+_MIN_TECH = 1.0
+_MIN_BULLET = 0.3
+
+
+def _side_strength(raws: list[float]) -> float:
+    """The best bullet counts fully, the next ones less: breadth helps, but one strong topic
+    is already a clear signal."""
+    total = 0.0
+    for i, raw in enumerate(sorted(raws, reverse=True)[:3]):
+        total += raw * (1.0, 0.5, 0.25)[i]
+    return total
