@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "triage_app.commands.triage",
     "triage_app.commands.batch",
     "triage_app.commands.policy",
+    "triage_app.commands.eval",
 )
 
 
