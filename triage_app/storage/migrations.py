@@ -45,7 +45,24 @@ def _m002_seed_policy(db: Database) -> None:
     policy_repo.write_vocabulary(db, defaults.default_vocabulary())
 
 
+def _m005_history(db: Database) -> None:
+    # Saved triages (with FTS5 over ticket and draft), their exports, and learned corrections.
+    from triage_app.storage import corrections_repo, history_repo
+
+    history_repo.create_tables(db)
+    corrections_repo.create_tables(db)
+
+
+def _m004_templates(db: Database) -> None:
+    from triage_app.storage import templates_repo
+
+    templates_repo.create_table(db)
+    templates_repo.seed_defaults(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_policy_and_vocabulary", _m001_policy),
     ("002_seed_default_policy", _m002_seed_policy),
+    ("005_history", _m005_history),
+    ("004_templates", _m004_templates),
 ]

@@ -1,0 +1,163 @@
+"""Corrections: each override of a verdict or bullet, kept as evidence for later similar tickets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from sqlite_utils import Database
+
+from triage_app.core.learning import Correction, LearnedEvidence
+from triage_app.core.policy import Policy
+from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage.database import KnowledgeBase
+
+CORRECTIONS = "corrections"
+
+
+def create_tables(db: Database) -> None:
+    """Schema of the corrections area (called by its migration)."""
+    db.table(CORRECTIONS).create(
+        {
+            "id": int,
+            "created_at": str,
+            "updated_at": str,
+            # No foreign key: a correction keeps its own copy of the ticket and outlives its triage.
+            "triage_id": int,
+            "ticket": str,
+            "original_verdict": str,
+            "original_bullet": str,
+            "verdict": str,
+            "bullet": str,
+        },
+        pk="id",
+        not_null={"created_at", "updated_at", "ticket", "verdict"},
+    )
+    db.table(CORRECTIONS).create_index(["triage_id"])
+
+
+def _row_to_correction(row: dict[str, Any]) -> Correction:
+    return Correction(
+        id=row["id"],
+        text=row["ticket"],
+        verdict=row["verdict"],
+        bullet=row.get("bullet") or None,
+        date=(row["created_at"] or "")[:10],
+        original_verdict=row.get("original_verdict") or None,
+        original_bullet=row.get("original_bullet") or None,
+    )
+
+
+def record_correction(
+    db: Database,
+    ticket: str,
+    original: TriageResult | None,
+    verdict: str,
+    bullet: str | None = None,
+    triage_id: int | None = None,
+    when: dt.datetime | None = None,
+) -> int | None:
+    """Record an override (call inside a transaction); return the correction id.
+
+    One correction per saved triage: overriding the same triage again replaces it, and an
+    override back to what the engine said removes it (returns None) — nothing left to learn.
+    """
+    if verdict not in VERDICTS:
+        raise ValueError(f"unknown verdict {verdict!r}")
+    stamp = (when or dt.datetime.now()).isoformat(timespec="seconds")
+    top = original.top_match if original else None
+    row = {
+        "updated_at": stamp,
+        "triage_id": triage_id,
+        "ticket": ticket,
+        "original_verdict": original.verdict if original else None,
+        "original_bullet": top.title if top else None,
+        "verdict": verdict,
+        "bullet": bullet or None,
+    }
+    existing = (
+        list(db.query(f"select id from {CORRECTIONS} where triage_id = ?", [triage_id]))
+        if triage_id is not None
+        else []
+    )
+    agrees = (
+        original is not None
+        and verdict == original.verdict
+        and (not bullet or (top is not None and top.title == bullet))
+    )
+    if agrees:
+        for r in existing:
+            db.table(CORRECTIONS).delete(r["id"])
+        return None
+    if existing:
+        cid = int(existing[0]["id"])
+        db.table(CORRECTIONS).update(cid, row)
+        return cid
+    row["created_at"] = stamp
+    return _inserted_id(db.table(CORRECTIONS).insert(row).last_pk)
+
+
+def list_corrections(db: Database) -> list[Correction]:
+    """Every active correction, oldest first."""
+    return [_row_to_correction(r) for r in db.query(f"select * from {CORRECTIONS} order by id")]
+
+
+def list_rows(db: Database) -> list[dict[str, Any]]:
+    """The raw rows, newest first, for review (CLI and GUI)."""
+    return [dict(r) for r in db.query(f"select * from {CORRECTIONS} order by id desc")]
+
+
+def undo_correction(db: Database, correction_id: int) -> bool:
+    """Forget one correction (call inside a transaction); the history row keeps its override."""
+    if not list(db.query(f"select 1 from {CORRECTIONS} where id = ?", [correction_id])):
+        return False
+    db.table(CORRECTIONS).delete(correction_id)
+    return True
+
+
+def _stamp(db: Database) -> tuple[Any, ...]:
+    row = next(
+        iter(
+            db.query(
+                f"select count(*) as n, coalesce(max(id), 0) as m, "
+                f"coalesce(max(updated_at), '') as u from {CORRECTIONS}"
+            )
+        )
+    )
+    return (row["n"], row["m"], row["u"])
+
+
+class LearnedAdjuster:
+    """A TriageService adjuster backed by the corrections table.
+
+    It rebuilds its index only when the table changed (a cheap count/max probe per triage), so a
+    correction made in the GUI or imported with a bundle applies to the very next ticket.
+    """
+
+    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
+        self.kb = kb
+        self.policy = policy
+        self._guard = threading.Lock()
+        self._stamp: tuple[Any, ...] | None = None
+        self._evidence = LearnedEvidence([], policy.side_of)
+
+    def evidence(self) -> LearnedEvidence:
+        with self.kb.lock:
+            stamp = _stamp(self.kb.db)
+            with self._guard:
+                if stamp != self._stamp:
+                    self._evidence = LearnedEvidence(
+                        list_corrections(self.kb.db), self.policy.side_of
+                    )
+                    self._stamp = stamp
+                return self._evidence
+
+    def __call__(self, text: str, result: TriageResult) -> TriageResult:
+        return self.evidence().adjust(text, result)
+
+
+def _inserted_id(pk: object) -> int:
+    """The rowid sqlite-utils reports after an insert (never None for our integer keys)."""
+    assert isinstance(pk, int), pk
+    return pk
