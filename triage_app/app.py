@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triage_app import paths
+from triage_app.core.drafting import Drafter
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
-from triage_app.storage import policy_repo
+from triage_app.storage import policy_repo, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
 
 
@@ -38,8 +39,9 @@ def _build_triage(
     with kb.lock:
         policy = policy_repo.read_policy(kb.db)
         vocabulary = policy_repo.read_vocabulary(kb.db)
+        drafter = Drafter(policy, templates_repo.read_templates(kb.db))
     engine = TriageEngine(policy, vocabulary)
-    service = TriageService(engine, today=today)
+    service = TriageService(engine, draft=drafter, today=today)
     return policy, engine, service
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
+from triage_app.core.files import write_atomic  # noqa: F401  (re-exported for subcommands)
 from triage_app.core.result import VERDICT_LABELS, TriageResult
 from triage_app.core.ticket_input import TicketInputError, decode_ticket
 
@@ -50,20 +48,3 @@ def render_result(result: TriageResult, top: int = 3) -> str:
     for note in result.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
-
-
-def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write to a temporary file in the same folder, then rename: the file is complete or absent."""
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
