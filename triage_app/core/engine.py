@@ -29,6 +29,7 @@ BULLETS = "bullets"
 _NEG_WINDOW_AFTER_CUE = 2
 _NEG_WINDOW_BEFORE_CUE = 3
 _MAX_EVIDENCE = 6
+_INFLECTIONS = ("ed", "ing", "ly", "tion", "ness")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class _Hit:
 @dataclass
 class _Scored:
     raw: float = 0.0
+    specific: float = 0.0  # the part from specific terms (weight >= _SPECIFIC_WEIGHT)
     evidence: list[tuple[float, int, int, str]] = field(default_factory=list)
 
 
@@ -156,12 +158,17 @@ class TriageEngine:
                 result = cand
                 break
         else:
-            if len(tok) >= _FUZZY_MIN_LEN and tok.isalpha():
+            # English inflections ("contained", "running") are real words, not typos of a
+            # product name ("containerd"); they are left alone.
+            if len(tok) >= _FUZZY_MIN_LEN and tok.isalpha() and not tok.endswith(_INFLECTIONS):
                 pool = self._fuzzy_pool.get(tok[0])
                 if pool:
                     best = process.extractOne(tok, pool, scorer=fuzz.ratio,
                                               score_cutoff=_FUZZY_CUTOFF)
-                    if best is not None and abs(len(best[0]) - len(tok)) <= 2:
+                    # A word that only adds or drops an ending is another word, not a typo
+                    # ("system" is not "systemd", "deploy" not "deployment").
+                    if (best is not None and abs(len(best[0]) - len(tok)) <= 2
+                            and not best[0].startswith(tok) and not tok.startswith(best[0])):
                         result = best[0]
         if len(self._canon_cache) > _FUZZY_CACHE_LIMIT:
             self._canon_cache.clear()
@@ -232,6 +239,8 @@ class TriageEngine:
                 if k not in best or h.entry.weight > best[k].entry.weight:
                     best[k] = h
             fam_hits = list(best.values())
+            if fam_hits and fam_hits[0].entry.family == BULLETS:
+                fam_hits = _one_term_per_word(fam_hits)
             fam_hits.sort(key=lambda h: (h.first, -h.last))
             max_end_before = -1
             group_start = -1
@@ -293,7 +302,7 @@ class TriageEngine:
         bullets: dict[str, _Scored] = defaultdict(_Scored)
         per_term: dict[tuple[str, str], list[tuple[float, _Hit]]] = defaultdict(list)
         signals: dict[str, float] = defaultdict(float)
-        signal_terms: dict[str, set[str]] = defaultdict(set)
+        signal_best: dict[tuple[str, str], float] = {}
         for h in hits:
             fam = h.entry.family
             if fam in ("negation_before", "negation_after", "negation_skip", "log_markers"):
@@ -305,10 +314,11 @@ class TriageEngine:
                 continue
             if fam == BULLETS:
                 per_term[(h.entry.key, h.entry.text)].append((w, h))
-            elif h.entry.text not in signal_terms[fam]:
+            else:
                 # A signal counts each distinct term once, by its best-placed occurrence.
-                signal_terms[fam].add(h.entry.text)
-                signals[fam] += w
+                signal_best[(fam, h.entry.text)] = max(signal_best.get((fam, h.entry.text), 0.0), w)
+        for (fam, _term), w in signal_best.items():
+            signals[fam] += w
         for (title, term), occ in per_term.items():
             occ.sort(key=lambda x: (-x[0], x[1].start))
             best = occ[0][0]
@@ -316,6 +326,8 @@ class TriageEngine:
             contribution = best * (1.0 + 0.15 * min(len(occ) - 1, 4))
             scored = bullets[title]
             scored.raw += contribution
+            if occ[0][1].entry.weight >= _SPECIFIC_WEIGHT:
+                scored.specific += contribution
             w, h = occ[0]
             scored.evidence.append((contribution, h.start, h.end, term))
 
@@ -333,16 +345,23 @@ class TriageEngine:
         side_raw: dict[str, list[float]] = {IN_SCOPE: [], OUT_OF_SCOPE: []}
         for title, scored in bullets.items():
             side = self._side.get(title)
-            if side in side_raw:
+            if side == IN_SCOPE:
                 side_raw[side].append(scored.raw)
+            elif side == OUT_OF_SCOPE:
+                # Context words on the infrastructure side ("we run on Kubernetes") count a
+                # quarter; the decision rests on specific infrastructure topics.
+                side_raw[side].append(scored.specific + 0.25 * (scored.raw - scored.specific))
         s_in = _side_strength(side_raw[IN_SCOPE])
         s_out = _side_strength(side_raw[OUT_OF_SCOPE])
-        tech = s_in + s_out
         anchor = signals.get("prefect_anchor", 0.0)
         symptom = signals.get("prefect_symptom", 0.0)
         cause = signals.get("infra_cause", 0.0)
         both = signals.get("both_sides", 0.0)
         non_support = signals.get("non_support", 0.0)
+        if anchor > 0:
+            # A bug report about Prefect leans in scope even where no bullet word is found.
+            s_in += 0.5 * min(signals.get("in_scope_hint", 0.0), 3.0)
+        tech = s_in + s_out
         extras = {
             "in_strength": round(s_in, 3),
             "out_strength": round(s_out, 3),
@@ -403,6 +422,28 @@ class TriageEngine:
 
 
 _MIN_TECH = 1.0
+
+
+def _one_term_per_word(hits: list[_Hit]) -> list[_Hit]:
+    """Within one bullet a word counts once: overlapping terms ("ci/cd" and "cd pipeline")
+    keep the heavier (then longer) one."""
+    by_key: dict[str, list[_Hit]] = defaultdict(list)
+    for h in hits:
+        by_key[h.entry.key].append(h)
+    kept: list[_Hit] = []
+    for key_hits in by_key.values():
+        key_hits.sort(key=lambda h: (-h.entry.weight, -(h.last - h.first), h.first))
+        used: set[int] = set()
+        for h in key_hits:
+            span = range(h.first, h.last)
+            if any(k in used for k in span):
+                continue
+            used.update(span)
+            kept.append(h)
+    return kept
+# Terms below this weight are context ("kubernetes", "postgres", "docker"): they say where
+# something runs. Deciding that infrastructure is involved needs more specific words.
+_SPECIFIC_WEIGHT = 0.75
 _MIN_BULLET = 0.3
 
 

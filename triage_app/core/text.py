@@ -51,7 +51,10 @@ _FOOTER = re.compile(
 )
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon))\b[^.?!]{0,40}[,!]?\s*$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-_YAMLISH = re.compile(r"^\s{2,}[\w.\-\"']+:\s|^\s*-\s+name:\s|^\s*\$ |^\s*(?:export|kubectl|helm) ")
+_YAMLISH = re.compile(
+    r"^\s{2,}[\w.\-\"']+:\s|^\s*-\s+name:\s|^\s*\$ |^\s*(?:export|kubectl|helm) |"
+    r"^\s*[a-z][a-z0-9_]*=\S"  # KEY=value lines of an .env file
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,11 @@ def _split_lines(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+_LEVEL_START = re.compile(r"^\s*\[?(?:info|warning|warn|error|debug|critical|fatal|trace)\b\]?\s*[:|\-\]]")
+
+
 def _is_log(line: str, markers: tuple[str, ...]) -> bool:
-    if _TIMESTAMP.match(line) or _FRAME.match(line):
+    if _TIMESTAMP.match(line) or _FRAME.match(line) or _LEVEL_START.match(line):
         return True
     return any(m in line for m in markers)
 

@@ -16,6 +16,7 @@ SIGNAL_GROUPS = (
     "prefect_symptom",
     "infra_cause",
     "both_sides",
+    "in_scope_hint",
     "non_support",
     "negation_before",
     "negation_skip",
