@@ -11,7 +11,7 @@ from triage_app.core.drafting import Drafter
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
-from triage_app.storage import policy_repo, templates_repo
+from triage_app.storage import corrections_repo, policy_repo, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
 
 
@@ -41,7 +41,9 @@ def _build_triage(
         vocabulary = policy_repo.read_vocabulary(kb.db)
         drafter = Drafter(policy, templates_repo.read_templates(kb.db))
     engine = TriageEngine(policy, vocabulary)
-    service = TriageService(engine, draft=drafter, today=today)
+    # Learned evidence from corrections adjusts the engine's result; it never changes the policy.
+    learned = corrections_repo.LearnedAdjuster(kb, policy)
+    service = TriageService(engine, draft=drafter, adjusters=[learned], today=today)
     return policy, engine, service
 
 

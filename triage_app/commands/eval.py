@@ -15,6 +15,7 @@ from triage_app.core.evaluation import (
     render_report,
     select_split,
 )
+from triage_app.storage import corrections_repo
 
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext
@@ -75,8 +76,23 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     services = ctx.services()
     # The engine plus any learned adjustments, without versions or drafts (not measured here).
     report = evaluate(chosen, services.triage.verdict_only, args.split)
+    # The same tickets through the engine alone, so a team sees what its corrections add.
+    with services.kb.lock:
+        n_learned = len(corrections_repo.list_corrections(services.kb.db))
+    baseline = evaluate(chosen, services.engine.triage, args.split)
+    learned = {
+        "corrections": n_learned,
+        "with": {k: round(getattr(report, k), 4) for k in _HEADLINE},
+        "without": {k: round(getattr(baseline, k), 4) for k in _HEADLINE},
+    }
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        print(json.dumps({**report.to_dict(), "learned": learned}, ensure_ascii=False))
     else:
         print(render_report(report))
+        print(f"\nLearned evidence ({n_learned} corrections):")
+        for k in _HEADLINE:
+            print(f"  {k:9s} with {learned['with'][k]:.3f}   without {learned['without'][k]:.3f}")
     return 0
+
+
+_HEADLINE = ("accuracy", "macro_f1", "top1", "top3")

@@ -36,10 +36,21 @@ _STOPWORD_TEXT = """
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    """A light, deterministic suffix strip so "restarting"/"restarts"/"restart" count as one word."""
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix) and not word.endswith("ss"):
+            return word[: -len(suffix)]
+    return word
+
+
 def content_words(text: str) -> list[str]:
-    """Lower-case words of 2+ characters that carry meaning (no stop words, no numbers)."""
+    """Lower-case, lightly stemmed words of 3+ characters that carry meaning (no stop words)."""
     return [
-        w
+        _stem(w)
         for w in _TOKEN.findall(text[:MAX_TEXT_CHARS].lower())
         if w not in _STOPWORDS and len(w) > 2
     ]
