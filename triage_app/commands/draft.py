@@ -1,0 +1,125 @@
+"""`triage-app draft [FILE|-] [--format txt|md|eml] [-o OUT] [--var name=value]`: the reply draft for a ticket."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from triage_app.commands.output import read_ticket
+from triage_app.core import export, redaction
+from triage_app.core.drafting import FIELD_NAMES, Drafter, DraftInputs
+from triage_app.core.ticket_input import TicketInputError
+from triage_app.storage import templates_repo
+
+if TYPE_CHECKING:
+    from triage_app.app import Services
+    from triage_app.cli import CommandContext
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "draft", parents=[common], help="write the reply draft for one ticket (FILE, or stdin)"
+    )
+    p.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="ticket text file, or - for stdin"
+    )
+    p.add_argument(
+        "--format",
+        choices=export.FORMATS,
+        default=None,
+        help="txt, md or eml (default: from the output file's suffix, else txt)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="a file (never replaced) or a folder (a new name from ticket reference and date); default stdout",
+    )
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"a prompted field: {', '.join(FIELD_NAMES)} (repeatable)",
+    )
+    p.add_argument("--no-redact", action="store_true", help="do not mask secrets in the draft")
+    p.add_argument(
+        "--redact-personal",
+        action="store_true",
+        help="also mask e-mail addresses, phone numbers and IP addresses",
+    )
+    p.set_defaults(func=run)
+
+
+def parse_vars(pairs: list[str]) -> dict[str, str]:
+    from triage_app.cli import UsageError
+
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep:
+            raise UsageError(f"--var {pair}: expected NAME=VALUE")
+        if name not in FIELD_NAMES:
+            raise UsageError(f"--var {name}: unknown field; use one of {', '.join(FIELD_NAMES)}")
+        values[name] = value
+    return values
+
+
+def drafter_for(services: Services) -> Drafter:
+    """The drafter wired into the triage service (same templates and release advice as the GUI)."""
+    step = services.triage.draft
+    if isinstance(step, Drafter):
+        return step
+    with services.kb.lock:
+        return Drafter(services.policy, templates_repo.read_templates(services.kb.db))
+
+
+def run(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from triage_app.cli import UsageError
+
+    fields = parse_vars(args.var)
+    fmt = args.format
+    if fmt is None and args.output is not None and not args.output.is_dir():
+        suffix = args.output.suffix.lower().lstrip(".")
+        fmt = suffix if suffix in export.FORMATS else None
+    fmt = fmt or "txt"
+    try:
+        text = read_ticket(args.file)
+    except TicketInputError as exc:
+        raise UsageError(str(exc)) from None
+    services = ctx.services()
+    today = services.triage.today()
+    result = services.triage.triage(text, today, with_draft=False)
+    inputs = DraftInputs().with_fields(fields)
+    draft = drafter_for(services).draft(result, today, inputs, keep_notes=False)
+    if not args.no_redact:
+        kinds = redaction.ALL_KINDS if args.redact_personal else redaction.DEFAULT_KINDS
+        masked = redaction.redact(draft, kinds, allow=(services.policy.support_email,))
+        draft = masked.text
+        if masked.items:
+            labels = ", ".join(sorted({item.label for item in masked.items}))
+            print(
+                f"triage-app: masked {len(masked.items)} item(s): {labels} (--no-redact keeps them)",
+                file=sys.stderr,
+            )
+    ref = inputs.ticket_ref
+    if args.output is None:
+        data = export.render(draft, fmt, export.subject_for(ref, text))
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    try:
+        if args.output.is_dir():
+            written = export.export_draft(args.output, draft, fmt, ref, text, today)
+            path = written.path
+        else:
+            path = args.output
+            export.write_export(path, export.render(draft, fmt, export.subject_for(ref, text)))
+    except export.ExportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"triage-app: draft written to {path}", file=sys.stderr)
+    return 0
