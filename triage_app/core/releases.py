@@ -1,0 +1,380 @@
+"""Release schedule and support windows: version ordering, end of support, status, latest release, upgrade path."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+SUPPORTED = "supported"
+ENDING_SOON = "ending_soon"
+UNSUPPORTED = "unsupported"
+PRERELEASE = "prerelease"
+UNKNOWN = "unknown"
+STATUSES = (SUPPORTED, ENDING_SOON, UNSUPPORTED, PRERELEASE, UNKNOWN)
+
+CUSTOMER_MANAGED = "customer-managed"
+PREFECT = "prefect"
+PREFECT_HELM = "prefect-helm"
+# Customer-Managed must be upgraded one release line at a time (the public upgrade guide's rule).
+STEPWISE_PRODUCTS = frozenset({CUSTOMER_MANAGED})
+
+DEFAULT_SUPPORT_MONTHS = 6  # used only when neither the policy nor the release says otherwise
+DEFAULT_ENDING_SOON_DAYS = 30
+
+_VERSION = re.compile(
+    r"""^[vV]?(?P<release>\d{1,12}(?:\.\d{1,12}){0,5})
+    (?:[-_.]?(?P<pre>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?P<pre_n>\d{0,6}))?
+    (?:[-_.]?(?:post|rev|r)[-_.]?(?P<post>\d{0,6}))?
+    (?:[-_.]?dev[-_.]?(?P<dev>\d{0,6}))?
+    (?:\+[a-zA-Z0-9.]{1,64})?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_PRE_RANK = {"a": -3, "alpha": -3, "b": -2, "beta": -2, "c": -1, "rc": -1, "pre": -1, "preview": -1}
+
+
+@dataclass(frozen=True, order=False)
+class Version:
+    """A parsed version; `key` orders 3.0.0rc1 < 3.0.0 < 3.0.1 and calendar versions by date and time."""
+
+    text: str
+    release: tuple[int, ...]
+    pre: tuple[int, int] | None = None  # (rank, number): a=-3, b=-2, rc=-1
+    post: int | None = None
+    dev: int | None = None
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The release numbers, with a prefect-helm style DDHHMMSS third part split into day and time."""
+        rel = self.release
+        # prefect-helm versions are YYYY.M.DDHHMMSS (2026.7.23210422): compare by day first, so the
+        # short form a customer writes ("chart 2025.6.12") sorts between the releases of June 11 and 23.
+        if len(rel) >= 3 and 1990 <= rel[0] <= 2999 and rel[2] >= 1_000_000:
+            return (rel[0], rel[1], rel[2] // 1_000_000, rel[2] % 1_000_000, *rel[3:])
+        return rel
+
+    @property
+    def is_calendar(self) -> bool:
+        return 1990 <= self.release[0] <= 2999 and len(self.release) >= 3
+
+    @property
+    def is_prerelease(self) -> bool:
+        return self.pre is not None or self.dev is not None
+
+    @property
+    def line(self) -> tuple[int, ...]:
+        """The release line: major.minor (year.month for calendar versions)."""
+        return self.numbers[:2]
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        nums = list(self.numbers)
+        while len(nums) > 1 and nums[-1] == 0:  # 3.0 == 3.0.0
+            nums.pop()
+        if self.pre is None and self.post is None and self.dev is not None:
+            pre: tuple[int, int] = (-4, 0)  # 1.0.dev1 sorts before 1.0a1
+        else:
+            pre = self.pre if self.pre is not None else (0, 0)
+        post = self.post if self.post is not None else -1
+        dev = (0, self.dev) if self.dev is not None else (1, 0)
+        return (tuple(nums), pre, post, dev)
+
+
+def parse_version(text: str) -> Version | None:
+    """Parse '3.4.7', 'v2.0b11', '3.0.0rc1', '2026.7.23210422'; None when it is not a version."""
+    m = _VERSION.match(text.strip())
+    if not m:
+        return None
+    release = tuple(int(p) for p in m.group("release").split("."))
+    pre = None
+    if m.group("pre"):
+        pre = (_PRE_RANK[m.group("pre").lower()], int(m.group("pre_n") or 0))
+    post = int(m.group("post") or 0) if m.group("post") is not None else None
+    dev = int(m.group("dev") or 0) if m.group("dev") is not None else None
+    return Version(text.strip(), release, pre, post, dev)
+
+
+def version_key(text: str) -> tuple[Any, ...]:
+    """A sort key for any version text; unparseable text sorts after every real version, by text."""
+    v = parse_version(text)
+    if v is None:
+        return (1, text.lower())
+    return (0, v.key)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus calendar months, clamped to the month's end (2025-08-31 + 6 = 2026-02-28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of a product in the schedule."""
+
+    product: str
+    version: str
+    release_date: dt.date
+    name: str = ""
+    app_version: str = ""
+    prerelease: bool = False
+    support_months: int | None = None  # overrides the policy's duration for this release
+
+    @property
+    def parsed(self) -> Version | None:
+        return parse_version(self.version)
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        return version_key(self.version)
+
+    @property
+    def line(self) -> tuple[int, ...] | None:
+        v = self.parsed
+        return v.line if v else None
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "product": self.product,
+            "version": self.version,
+            "release_date": self.release_date.isoformat(),
+            "name": self.name,
+            "app_version": self.app_version,
+            "support_months": self.support_months,
+            "prerelease": self.prerelease,
+        }
+
+
+@dataclass(frozen=True)
+class Support:
+    """The support window of one release on one date."""
+
+    supported_until: dt.date | None
+    days_left: int | None  # negative: days since support ended
+    status: str
+
+
+def support_window(
+    release: Release,
+    today: dt.date,
+    default_months: int = DEFAULT_SUPPORT_MONTHS,
+    ending_soon_days: int = DEFAULT_ENDING_SOON_DAYS,
+) -> Support:
+    """Status on `today`: supported through the last day inclusive, unsupported the day after."""
+    if release.prerelease:
+        return Support(None, None, PRERELEASE)  # a pre-release is never covered by support
+    months = release.support_months if release.support_months is not None else default_months
+    until = add_months(release.release_date, months)
+    days_left = (until - today).days
+    if days_left < 0:
+        status = UNSUPPORTED
+    elif days_left <= ending_soon_days:
+        status = ENDING_SOON
+    else:
+        status = SUPPORTED
+    return Support(until, days_left, status)
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Everything `releases status VERSION` answers about one version on one date."""
+
+    product: str | None
+    version: str
+    release: Release | None
+    supported_until: dt.date | None
+    status: str
+    days_left: int | None
+    latest: str | None
+    upgrade_path: tuple[str, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product": self.product,
+            "version": self.version,
+            "release": self.release.version if self.release else None,
+            "release_name": self.release.name if self.release and self.release.name else None,
+            "release_date": self.release.release_date.isoformat() if self.release else None,
+            "supported_until": self.supported_until.isoformat() if self.supported_until else None,
+            "status": self.status,
+            "days_left": self.days_left,
+            "latest": self.latest,
+            "upgrade_path": list(self.upgrade_path),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """All known releases plus the support rules; immutable, so it is safe to share across threads."""
+
+    releases: tuple[Release, ...] = ()
+    default_months: int = DEFAULT_SUPPORT_MONTHS
+    ending_soon_days: int = DEFAULT_ENDING_SOON_DAYS
+    source: str = ""
+    _by_product: dict[str, tuple[Release, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        groups: dict[str, list[Release]] = {}
+        for r in self.releases:
+            groups.setdefault(r.product, []).append(r)
+        ordered = {p: tuple(sorted(rs, key=lambda r: r.key)) for p, rs in groups.items()}
+        object.__setattr__(self, "_by_product", ordered)
+
+    def products(self) -> list[str]:
+        return sorted(self._by_product)
+
+    def has_product(self, product: str) -> bool:
+        return product in self._by_product
+
+    def of(self, product: str) -> tuple[Release, ...]:
+        """The product's releases, oldest version first."""
+        return self._by_product.get(product, ())
+
+    def has_line(self, product: str, line: tuple[int, ...]) -> bool:
+        return any(r.line is not None and r.line[: len(line)] == line for r in self.of(product))
+
+    def support(self, release: Release, today: dt.date) -> Support:
+        return support_window(release, today, self.default_months, self.ending_soon_days)
+
+    def find(self, product: str, version: str) -> Release | None:
+        """The release with exactly this version (3.0 == 3.0.0, 2023.02.16 == 2023.2.16)."""
+        key = version_key(version)
+        return next((r for r in self.of(product) if r.key == key), None)
+
+    def by_name(self, name: str, product: str | None = None) -> Release | None:
+        """A release by its name ("January 2026"), Customer-Managed first."""
+        wanted = " ".join(name.lower().split())
+        products = [product] if product else sorted(self._by_product, key=_cm_first)
+        for p in products:
+            for r in self.of(p):
+                if r.name and " ".join(r.name.lower().split()) == wanted:
+                    return r
+        return None
+
+    def nearest(self, product: str, version: str) -> Release | None:
+        """The closest release of the same line: the newest one not after `version`, else the oldest after."""
+        v = parse_version(version)
+        if v is None:
+            return None
+        same = [r for r in self.of(product) if r.line == v.line]
+        if not same:
+            return None
+        key = (0, v.key)
+        before = [r for r in same if r.key <= key]
+        return before[-1] if before else same[0]
+
+    def latest_of_line(
+        self, product: str, line: tuple[int, ...], today: dt.date | None = None
+    ) -> Release | None:
+        """The newest final release whose version starts with `line` (e.g. (3,) for "3.x")."""
+        candidates = [
+            r
+            for r in self.of(product)
+            if r.line is not None
+            and (r.parsed is not None and r.parsed.numbers[: len(line)] == line)
+            and not r.prerelease
+            and (today is None or r.release_date <= today)
+        ]
+        return candidates[-1] if candidates else None
+
+    def latest(self, product: str, today: dt.date) -> Release | None:
+        """The newest final release published on or before `today`."""
+        final = [r for r in self.of(product) if not r.prerelease and r.release_date <= today]
+        return final[-1] if final else None
+
+    def latest_supported(self, product: str, today: dt.date) -> Release | None:
+        """The newest final release that is still supported (or ending soon) on `today`."""
+        for r in reversed(self.of(product)):
+            if r.prerelease or r.release_date > today:
+                continue
+            if self.support(r, today).status in (SUPPORTED, ENDING_SOON):
+                return r
+        return None
+
+    def upgrade_path(self, release: Release, today: dt.date) -> tuple[str, ...]:
+        """Versions to install, in order, to get from `release` to the latest release.
+
+        Customer-Managed goes one release line at a time, each at its newest patch
+        (0.4.2 -> 0.5.2 -> 0.6.1 -> 0.7.0 -> 0.8.x -> 1.2.x); other products go straight to the latest.
+        """
+        latest = self.latest(release.product, today)
+        if latest is None or latest.key <= release.key:
+            return ()
+        if release.product not in STEPWISE_PRODUCTS:
+            return (latest.version,)
+        newest_per_line: dict[tuple[int, ...], Release] = {}
+        for r in self.of(release.product):
+            if r.prerelease or r.release_date > today or r.key <= release.key or r.line is None:
+                continue
+            if r.line == release.line:
+                continue  # a patch of the customer's own line is not a step of its own
+            newest_per_line[r.line] = r  # releases are ordered, so the last one wins
+        steps = [r.version for r in newest_per_line.values()]
+        return tuple(steps) if steps else (latest.version,)
+
+    def status(self, product: str | None, version: str, today: dt.date) -> StatusReport:
+        """Status of `version` of `product` on `today`: exact release, else nearest of the same line."""
+        if product is None or not self.has_product(product):
+            note = (
+                "product unknown: pass --product"
+                if product is None
+                else f"no {product} releases in the schedule"
+            )
+            return StatusReport(product, version, None, None, UNKNOWN, None, None, (), note)
+        latest_r = self.latest(product, today)
+        latest = latest_r.version if latest_r else None
+        v = parse_version(version)
+        release = self.find(product, version)
+        note = ""
+        if release is None and v is None:
+            release = self.by_name(version, product)
+        if release is None and v is not None:
+            release = self.nearest(product, version)
+            if release is not None:
+                note = (
+                    f"{version} is not in the schedule; "
+                    f"using the nearest release of the same line, {release.version}"
+                )
+        if release is None:
+            return StatusReport(
+                product,
+                version,
+                None,
+                None,
+                UNKNOWN,
+                None,
+                latest,
+                (),
+                f"{version} is not in the {product} schedule",
+            )
+        support = self.support(release, today)
+        if support.status == PRERELEASE:
+            note = _join(note, "a pre-release is not covered by support; use a final release")
+        if release.release_date > today:
+            note = _join(note, f"released on {release.release_date}, after {today}")
+        return StatusReport(
+            product,
+            version,
+            release,
+            support.supported_until,
+            support.status,
+            support.days_left,
+            latest,
+            self.upgrade_path(release, today),
+            note,
+        )
+
+
+def _cm_first(product: str) -> tuple[int, str]:
+    return (0 if product == CUSTOMER_MANAGED else 1, product)
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}; {b}" if a else b
