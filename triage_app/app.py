@@ -11,7 +11,8 @@ from triage_app.core.drafting import Drafter
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
-from triage_app.storage import corrections_repo, policy_repo, templates_repo
+from triage_app.core.versions import make_resolver
+from triage_app.storage import corrections_repo, policy_repo, releases_repo, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
 
 
@@ -40,10 +41,17 @@ def _build_triage(
         policy = policy_repo.read_policy(kb.db)
         vocabulary = policy_repo.read_vocabulary(kb.db)
         drafter = Drafter(policy, templates_repo.read_templates(kb.db))
+        schedule = releases_repo.read_schedule(kb.db, policy)
     engine = TriageEngine(policy, vocabulary)
     # Learned evidence from corrections adjusts the engine's result; it never changes the policy.
     learned = corrections_repo.LearnedAdjuster(kb, policy)
-    service = TriageService(engine, draft=drafter, adjusters=[learned], today=today)
+    service = TriageService(
+        engine,
+        resolve_versions=make_resolver(schedule),
+        draft=drafter,
+        adjusters=[learned],
+        today=today,
+    )
     return policy, engine, service
 
 

@@ -60,9 +60,18 @@ def _m004_templates(db: Database) -> None:
     templates_repo.seed_defaults(db)
 
 
+def _m003_releases(db: Database) -> None:
+    # The release schedule, seeded with the real Prefect and prefect-helm release dates we ship.
+    from triage_app.storage import releases_repo
+
+    releases_repo.create_table(db)
+    releases_repo.seed_defaults(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_policy_and_vocabulary", _m001_policy),
     ("002_seed_default_policy", _m002_seed_policy),
     ("005_history", _m005_history),
     ("004_templates", _m004_templates),
+    ("003_releases", _m003_releases),
 ]
