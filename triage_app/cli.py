@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "triage_app.commands.batch",
     "triage_app.commands.policy",
     "triage_app.commands.eval",
+    "triage_app.commands.history",
     "triage_app.commands.draft",
     "triage_app.commands.releases",
 )

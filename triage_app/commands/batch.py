@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from triage_app.commands.history import save_to_history
 from triage_app.commands.output import write_atomic
+from triage_app.core.result import TriageResult
 from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="NAME",
         help="name of the ticket text field or column (default: text)",
     )
+    p.add_argument("--no-save", action="store_true", help="do not save these triages to history")
     p.set_defaults(func=run)
 
 
@@ -126,6 +129,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     )
     services = ctx.services()
     results: list[dict[str, Any]] = []
+    to_save: list[tuple[str, TriageResult, dict[str, str]]] = []
     skipped = 0
     for where, ticket_id, text, problem in iter_tickets(path, args.text_column):
         if problem is None:
@@ -138,8 +142,14 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             skipped += 1
             continue
         assert text is not None
-        obj = {"id": ticket_id, **services.triage.triage(text).to_dict()}
+        result = services.triage.triage(text)
+        obj = {"id": ticket_id, **result.to_dict()}
         results.append(obj)
+        if not args.no_save:
+            ref = {"ticket_ref": str(ticket_id)} if ticket_id not in (None, "") else {}
+            to_save.append((text, result, ref))
+    if to_save:
+        save_to_history(services, to_save, source="batch")
     out = io.StringIO()
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)

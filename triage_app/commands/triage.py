@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from triage_app.commands.history import save_to_history
 from triage_app.commands.output import read_ticket, render_result
 from triage_app.core.ticket_input import TicketInputError
 
@@ -19,6 +20,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "file", nargs="?", default="-", metavar="FILE", help="ticket text file, or - for stdin"
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--no-save", action="store_true", help="do not save this triage to history")
     p.set_defaults(func=run)
 
 
@@ -35,4 +37,6 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         print(render_result(result))
+    if not args.no_save:
+        save_to_history(services, [(text, result, {})], source="cli")
     return 0
