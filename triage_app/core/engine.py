@@ -284,7 +284,7 @@ class TriageEngine:
 
     def triage(self, text: str) -> TriageResult:
         """Triage one ticket. Never raises on any str; empty input gives unclear, 0."""
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str) or not text.replace("\x00", "").strip():
             return TriageResult(UNCLEAR, 0.0, notes=("empty ticket",))
         prepared = prepare(text, self._log_markers)
         notes: list[str] = []
@@ -391,7 +391,10 @@ class TriageEngine:
             # Nothing Prefect-specific: Prefect is at most the workload.
             return OUT_OF_SCOPE, 0.5 + 0.45 * evidence * min(1.0, r + 0.3)
         symptom_and_cause = symptom > 0 and cause > 0
-        if s_in >= 1.5 and s_out >= 1.5 and (symptom_and_cause or both > 0) and 0.2 <= r <= 0.8:
+        # A visible Prefect failure keeps Prefect in the picture even when the infrastructure
+        # side dominates the wording.
+        upper = 0.9 if symptom >= 2.0 and s_in >= 2.0 else 0.8
+        if s_in >= 1.5 and s_out >= 1.5 and (symptom_and_cause or both > 0) and 0.2 <= r <= upper:
             balance = 1.0 - abs(r - 0.5) * 2.0
             return SPANS_BOTH, 0.45 + 0.45 * evidence * balance
         margin = abs(r - 0.5) * 2.0

@@ -224,9 +224,9 @@ def _classify(folded: str, markers: tuple[str, ...]) -> list[Line]:
 
     # The first line of the customer's own text is usually the subject: it weighs a bit more.
     for i, t in enumerate(texts):
-        if not t.strip():
+        if not t.strip() or (roles[i] == ASK and _GREETING.match(t)):
             continue
-        if roles[i] == ASK and not _GREETING.match(t) and len(t.strip()) <= 160:
+        if roles[i] == ASK and len(t.strip()) <= 160:
             roles[i] = TITLE
         break
 
