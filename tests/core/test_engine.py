@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from triage_app.core.defaults import default_policy
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import IN_SCOPE, OUT_OF_SCOPE
 from triage_app.core.result import SPANS_BOTH, UNCLEAR, TriageResult
 from triage_app.core.text import MAX_MATCH_CHARS
 from triage_app.core.vocabulary import default_vocabulary, load_vocabulary
-from triage_app.core.defaults import default_policy
 
 
 @pytest.fixture(scope="module")
@@ -362,3 +362,14 @@ def test_vocabulary_edits_change_the_result():
         "Redis administration"
     empty = TriageEngine(policy, load_vocabulary(""))
     assert empty.triage("anything at all about redis").verdict == UNCLEAR
+
+
+def test_version_placeholder_matches_version_numbers_only():
+    policy = default_policy()
+    vocab = load_vocabulary('[bullets."Upgrades and migrations"]\n'
+                            'phrases = [{ term = "upgrading to #version", weight = 3.0 }]')
+    engine = TriageEngine(policy, vocab)
+    hit = engine.triage("We are upgrading to 3.4.1 next week")
+    assert hit.matches[0].title == "Upgrades and migrations"
+    assert hit.matches[0].evidence[0].term == "upgrading to 3.4.1"
+    assert not engine.triage("We are upgrading to the new cluster").matches

@@ -17,7 +17,11 @@ from triage_app.core.vocabulary import Term, Vocabulary
 
 # A word: letters/digits, with inner underscores kept (PREFECT_API_URL, max_connections are one
 # word, so "redis" never matches inside "prefect_redis" or "redistribute").
-_TOKEN = re.compile(r"[^\W_]+(?:_+[^\W_]+)*")
+# A version number ("3.1.2", "v2.7") is one word, so the "#version" placeholder can match it.
+_TOKEN = re.compile(r"v?\d+(?:\.\d+)+(?![\w.]*[^\W\d_])|[^\W_]+(?:_+[^\W_]+)*")
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)+")
+VERSION_PLACEHOLDER = "#version"
+_VERSION_TOKEN = "\x00version"
 _LEADING_PUNCT = "/@.-"
 # Words of a phrase may be separated by at most this much punctuation/space, on one line.
 _MAX_GAP = 3
@@ -52,6 +56,7 @@ class _Entry:
 class _Token:
     text: str  # folded
     canon: str  # vocabulary word it stands for (after plural/typo normalisation)
+    is_version: bool
     start: int
     end: int
 
@@ -82,8 +87,8 @@ def _compile(family: str, key: str, term: Term) -> _Entry | None:
         stem = text[:-1]
         return _Entry(family, key, text, (stem.lower(),), term.weight, prefix=True,
                       upper_only=stem.isupper())
-    found = _tokenize(text.lower())
-    tokens = tuple(t for t, _, _ in found)
+    found = _tokenize(text.lower().replace(VERSION_PLACEHOLDER, "0.0"))
+    tokens = tuple(_VERSION_TOKEN if t == "0.0" else t for t, _, _ in found)
     if not tokens:
         return None
     # "prefect.server" (a module) and "prefect-server" (a chart) are different things; a term
@@ -189,15 +194,20 @@ class TriageEngine:
         text = prepared.text
         hits: list[_Hit] = []
         n = len(tokens)
+        version_entries = self._index.get(_VERSION_TOKEN, [])
         for i, tok in enumerate(tokens):
-            for e in self._index.get(tok.canon, ()):
+            starting = self._index.get(tok.canon, [])
+            if tok.is_version and version_entries:
+                starting = starting + version_entries
+            for e in starting:
                 length = len(e.tokens)
                 if i + length > n:
                     continue
                 ok = True
                 for k in range(1, length):
                     prev, cur = tokens[i + k - 1], tokens[i + k]
-                    if cur.canon != e.tokens[k]:
+                    want = e.tokens[k]
+                    if cur.canon != want and not (want == _VERSION_TOKEN and cur.is_version):
                         ok = False
                         break
                     gap = folded[prev.end:cur.start]
@@ -294,7 +304,8 @@ class TriageEngine:
                 " KB were read for matching"
             )
         tokens = [
-            _Token(t, self._canon(t), s, e) for t, s, e in _tokenize(prepared.folded)
+            _Token(t, self._canon(t), _VERSION_WORD.fullmatch(t) is not None, s, e)
+            for t, s, e in _tokenize(prepared.folded)
         ]
         hits = self._drop_contained(self._hits(prepared, tokens))
         negated = self._negated_tokens(hits, tokens, prepared.folded)
@@ -414,14 +425,15 @@ class TriageEngine:
             ev = sorted(scored.evidence, key=lambda x: (-x[0], x[1]))[:_MAX_EVIDENCE]
             evidence = tuple(Evidence(text[s:e], s, e) for _, s, e, _ in sorted(ev, key=lambda x: x[1]))
             items.append(Match(title, side, scored.raw / (scored.raw + 2.0), evidence))
-        preferred = {IN_SCOPE: IN_SCOPE, OUT_OF_SCOPE: OUT_OF_SCOPE}.get(verdict)
         position = {b.title: b.position for b in self.policy.bullets}
-
-        def key(m: Match) -> tuple[int, float, int]:
-            first = 0 if preferred is None or m.side == preferred else 1
-            return (first, -m.score, position.get(m.title, 0))
-
-        return tuple(sorted(items, key=key))
+        items.sort(key=lambda m: (-m.score, position.get(m.title, 0)))
+        # The first bullet agrees with the verdict (the best bullet of its side); the rest
+        # follow by score, so a strong bullet of the other side still shows near the top.
+        if verdict in (IN_SCOPE, OUT_OF_SCOPE):
+            lead = next((i for i, m in enumerate(items) if m.side == verdict), None)
+            if lead:
+                items.insert(0, items.pop(lead))
+        return tuple(items)
 
 
 _MIN_TECH = 1.0
