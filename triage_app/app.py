@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from triage_app import paths
 from triage_app.core.drafting import Drafter
@@ -14,6 +15,9 @@ from triage_app.core.service import TriageService
 from triage_app.core.versions import make_resolver
 from triage_app.storage import corrections_repo, policy_repo, releases_repo, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
+
+if TYPE_CHECKING:
+    from triage_app.gui.main_window import MainWindow
 
 
 @dataclass
@@ -61,3 +65,36 @@ def build_services(data_dir: Path | None = None, today: dt.date | None = None) -
     kb = open_knowledge_base(paths.database_path(folder))
     policy, engine, service = _build_triage(kb, today)
     return Services(folder, kb, policy, engine, service, today, [str(n) for n in kb.notices])
+
+
+def build_gui_services(data_dir: Path | None = None, today: dt.date | None = None) -> Services:
+    """Services for the window. A knowledge base that cannot be opened (locked, unreadable, too new)
+    falls back to a temporary in-memory one, so the app still opens and says what happened."""
+    from triage_app.storage.errors import StorageError
+
+    try:
+        return build_services(data_dir, today)
+    except StorageError as exc:
+        kb = open_knowledge_base(None)
+        policy, engine, service = _build_triage(kb, today)
+        notice = (
+            f"{exc}\nA temporary knowledge base in memory is used instead: triage works, "
+            "but nothing is saved this session. Your file was not changed."
+        )
+        return Services(paths.data_dir(data_dir), kb, policy, engine, service, today, [notice])
+
+
+def build_main_window(data_dir: Path, today: dt.date | None = None) -> MainWindow:
+    """The main window wired to the knowledge base in `data_dir`, services loaded before returning.
+
+    `triage-app` itself builds the same window through gui.main, loading the services on a worker
+    thread after the window is shown. PySide6 is imported here, not at module level, so the CLI
+    never pays for Qt.
+    """
+    from triage_app.gui.main_window import MainWindow
+
+    window = MainWindow(
+        paths.data_dir(data_dir), today, load_services=lambda: build_gui_services(data_dir, today)
+    )
+    window.load_services()
+    return window

@@ -1,0 +1,74 @@
+"""GUI entry point: show the window first, then open the knowledge base on a worker thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from triage_app import paths
+from triage_app.gui.main_window import MainWindow
+from triage_app.gui.theme import apply_theme
+
+if TYPE_CHECKING:
+    from triage_app.app import Services
+
+
+def _services_loader(data_dir: Path | None, today: dt.date | None):  # type: ignore[no-untyped-def]
+    def load() -> Services:
+        # Imported here, on the loading thread: the storage and engine imports cost as much as
+        # Qt itself, and the window is already on screen while they run.
+        from triage_app.app import build_gui_services
+
+        return build_gui_services(data_dir, today)
+
+    return load
+
+
+def create_window(data_dir: Path | None, today: dt.date | None) -> MainWindow:
+    """The window wired to the knowledge base in `data_dir`, loaded asynchronously once shown.
+
+    app.build_main_window builds the same window and loads it synchronously (tests, scripts).
+    """
+    return MainWindow(
+        paths.data_dir(data_dir), today, load_services=_services_loader(data_dir, today)
+    )
+
+
+def run_gui(
+    data_dir: Path | None, today: dt.date | None = None, ticket_text: str | None = None
+) -> int:
+    """Open the main window; returns the exit code. `ticket_text` preloads a ticket (screenshots, demos)."""
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(paths.APP_NAME)
+    app.setApplicationDisplayName("triage-app")
+    app.setDesktopFileName(paths.APP_NAME)
+    window = create_window(data_dir, today)
+    try:
+        from triage_app.gui.icons import app_icon
+
+        app.setWindowIcon(app_icon())
+    except (ImportError, OSError):  # an icon is decoration; never a reason not to start
+        pass
+    theme = window.settings.text("theme", "system")
+    if theme != "system":
+        apply_theme(app, theme)
+    window.error_handler.install()
+    window.show()
+    QTimer.singleShot(0, window.load_services_async)
+    if ticket_text:
+        window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
+    try:
+        return app.exec()
+    finally:
+        window.error_handler.uninstall()

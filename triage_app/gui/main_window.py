@@ -1,0 +1,730 @@
+"""The main window: ticket pane, verdict card, draft pane and release panel, keyboard-first, never blocking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSaveFile, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app import __version__, paths
+from triage_app.core.result import TriageResult
+from triage_app.gui.draft_pane import DraftPane, summary_draft
+from triage_app.gui.error_handler import ErrorHandler
+from triage_app.gui.release_panel import ReleasePanel
+from triage_app.gui.settings import GuiSettings
+from triage_app.gui.shortcuts_dialog import ShortcutsDialog
+from triage_app.gui.state import CurrentTriage
+from triage_app.gui.theme import THEMES, apply_theme
+from triage_app.gui.ticket_editor import TicketEditor, highlights_for
+from triage_app.gui.verdict_card import VerdictCard
+from triage_app.gui.workers import ExcInfo, FunctionWorker, TriageRunner
+
+if TYPE_CHECKING:
+    from triage_app.app import Services
+    from triage_app.gui.releases_view import ReleasesView
+
+DEBOUNCE_MS = 300  # long enough to skip keystrokes, short enough to feel live
+DEFAULT_SIZE = QSize(1280, 720)
+ServicesLoader = Callable[[], "Services"]
+
+
+@dataclass(frozen=True)
+class KbInfo:
+    """What the status bar says about the knowledge base."""
+
+    location: str
+    policy: str
+    releases: str
+    releases_tip: str
+
+
+def describe_kb(services: Services) -> KbInfo:
+    """Read the status-bar facts (called on the loading thread, so the GUI thread does no SQL)."""
+    from triage_app.storage import releases_repo
+
+    kb = services.kb
+    location = str(kb.path) if kb.path else "in memory (nothing is saved)"
+    if kb.read_only:
+        location += " (read-only)"
+    bullets = len(services.policy.bullets)
+    policy = f"Policy {services.policy.version} · {bullets} bullets · {services.policy.support_months}-month support"
+    try:
+        with kb.lock:
+            count = kb.db.execute(f"select count(*) from {releases_repo.TABLE}").fetchone()[0]
+            source = releases_repo.release_source(kb.db)
+    except Exception:  # noqa: BLE001 - a status line must never stop the window
+        count, source = 0, ""
+    short = source.split(":", 1)[0].split(" (", 1)[0] if source else "no schedule"
+    if ";" in source:
+        short += " + imports"
+    return KbInfo(
+        location, policy, f"{count} releases · {short}", source or "No release schedule loaded"
+    )
+
+
+class MainWindow(QMainWindow):
+    """Widgets get the services once loaded; every slow call runs on a worker thread."""
+
+    triageUpdated = Signal(object)  # CurrentTriage: a new result or a new override (for history)
+    servicesReady = Signal()
+    draftExported = Signal(str)  # path
+
+    def __init__(
+        self,
+        data_dir: Path,
+        today: dt.date | None = None,
+        load_services: ServicesLoader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("triage-app — Prefect Customer-Managed support triage")
+        self.setAccessibleName("triage-app main window")
+        self.data_dir = data_dir
+        self.today = today
+        self.services: Services | None = None
+        self.kb_info: KbInfo | None = None
+        self.state = CurrentTriage()
+        self.settings = GuiSettings(data_dir)
+        self.error_handler = ErrorHandler(paths.log_path(data_dir), self)
+        self._load_services = load_services
+        self._loader_pool = QThreadPool(self)
+        self._loader: FunctionWorker | None = None
+        self._requested: dict[int, tuple[str, int]] = {}  # seq -> (text, document revision)
+        self._paste_notes: list[str] = []
+        self._releases_view: ReleasesView | None = None
+        # Hooks for the drafting area: turn the draft into what leaves the app (redaction preview);
+        # return None to cancel. Identity until that area plugs in.
+        self.prepare_outgoing: Callable[[str, str], str | None] = lambda text, _purpose: text
+
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._set_tab_order()
+
+        self.runner = TriageRunner(self._triage_text, self)
+        self.runner.resultReady.connect(self._on_result)
+        self.runner.failed.connect(self._on_triage_failed)
+        self.runner.busyChanged.connect(self._on_busy)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.triage_now)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.editor.pasteCleaned.connect(self._on_paste_cleaned)
+        self.verdict_card.overrideChanged.connect(self._on_override)
+        self.draft_pane.copyRequested.connect(self.copy_draft)
+        self.draft_pane.exportRequested.connect(self.export_draft)
+        self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_widgets(self) -> None:
+        self.editor = TicketEditor()
+        self.triage_button = QPushButton("&Triage")
+        self.triage_button.setObjectName("triageButton")
+        self.triage_button.setAccessibleName("Triage now")
+        self.triage_button.setToolTip("Triage now (Ctrl+Enter); it also runs as you type")
+        self.clear_button = QPushButton("C&lear")
+        self.clear_button.setObjectName("clearButton")
+        self.clear_button.setAccessibleName("Clear for the next ticket")
+        self.clear_button.setToolTip("Clear for the next ticket (Ctrl+L); Ctrl+Z brings it back")
+        self.triage_button.clicked.connect(self.triage_now)
+        self.clear_button.clicked.connect(self.clear_ticket)
+        self.ticket_notes = QLabel("")
+        self.ticket_notes.setObjectName("ticketNotes")
+        self.ticket_notes.setAccessibleName("Notes about the ticket input")
+        self.ticket_notes.setWordWrap(True)
+        self.ticket_notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.ticket_notes.setVisible(False)
+        self.ticket_notes.setStyleSheet(
+            "QLabel#ticketNotes { border: 1px solid #a15c07; border-radius: 4px; padding: 4px 6px; }"
+        )
+        title = QLabel("Ticket")
+        title.setObjectName("sectionTitle")
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.clear_button)
+        head.addWidget(self.triage_button)
+        ticket_pane = QWidget()
+        ticket_pane.setObjectName("ticketPane")
+        lay = QVBoxLayout(ticket_pane)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(head)
+        lay.addWidget(self.editor, 1)
+        lay.addWidget(self.ticket_notes)
+
+        self.verdict_card = VerdictCard()
+        self.draft_pane = DraftPane()
+        self.release_panel = ReleasePanel()
+
+        self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter.setObjectName("topSplitter")
+        self.top_splitter.setChildrenCollapsible(False)
+        self.top_splitter.addWidget(ticket_pane)
+        self.top_splitter.addWidget(self.verdict_card)
+        self.top_splitter.addWidget(self.draft_pane)
+        self.top_splitter.setStretchFactor(0, 5)
+        self.top_splitter.setStretchFactor(1, 4)
+        self.top_splitter.setStretchFactor(2, 4)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.addWidget(self.top_splitter)
+        self.main_splitter.addWidget(self.release_panel)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 1)
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(8, 6, 8, 4)
+        outer.addWidget(self.main_splitter)
+        self.setCentralWidget(central)
+        self.setStyleSheet("QLabel#sectionTitle { font-weight: 600; }")
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        keys: tuple[QKeySequence | str, ...] = (),
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        # Window-wide, so the shortcut works from whichever pane has focus.
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_paste_triage = self._action(
+            "&Paste and triage",
+            self.paste_and_triage,
+            ("Ctrl+Shift+V",),
+            "Replace the ticket with the clipboard and triage it",
+        )
+        self.act_triage = self._action(
+            "&Triage now", self.triage_now, ("Ctrl+Return", "Ctrl+Enter")
+        )
+        self.act_clear = self._action("&Clear for next ticket", self.clear_ticket, ("Ctrl+L",))
+        self.act_copy = self._action("&Copy draft", self.copy_draft, ("Ctrl+Shift+C",))
+        self.act_export = self._action("&Export draft…", self.export_draft, ("Ctrl+E",))
+        self.act_releases = self._action("&Release schedule…", self.show_releases, ("Ctrl+R",))
+        self.act_import = self._action("&Import releases (CSV)…", self.import_releases)
+        self.act_quit = self._action(
+            "&Quit",
+            self.close,
+            (QKeySequence(QKeySequence.StandardKey.Quit).toString() or "Ctrl+Q",),
+        )
+        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, ("F1",))
+        self.act_about = self._action("&About triage-app", self.show_about)
+        self.act_reset_layout = self._action("Reset &layout", self.reset_layout)
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for theme in THEMES:
+            act = QAction(
+                theme.capitalize() if theme != "system" else "Follow &system", self, checkable=True
+            )
+            act.setData(theme)
+            act.triggered.connect(lambda _checked=False, t=theme: self.set_theme(t))
+            self.theme_group.addAction(act)
+            self.theme_actions[theme] = act
+        current = self.settings.text("theme", "system")
+        self.theme_actions.get(current, self.theme_actions["system"]).setChecked(True)
+
+    def shortcut_actions(self) -> list[QAction]:
+        return [
+            self.act_paste_triage,
+            self.act_triage,
+            self.act_clear,
+            self.act_copy,
+            self.act_export,
+            self.act_releases,
+            self.act_shortcuts,
+            self.act_quit,
+        ]
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        ticket = bar.addMenu("&Ticket")
+        ticket.addActions([self.act_paste_triage, self.act_triage, self.act_clear])
+        ticket.addSeparator()
+        ticket.addAction(self.act_quit)
+        draft = bar.addMenu("&Draft")
+        draft.addActions([self.act_copy, self.act_export])
+        releases = bar.addMenu("&Releases")
+        releases.addActions([self.act_releases, self.act_import])
+        view = bar.addMenu("&View")
+        theme = view.addMenu("&Theme")
+        theme.addActions(list(self.theme_actions.values()))
+        view.addAction(self.act_reset_layout)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.kb_label = QLabel("Opening the knowledge base…")
+        self.kb_label.setObjectName("kbLabel")
+        self.kb_label.setAccessibleName("Knowledge base location")
+        self.policy_label = QLabel("")
+        self.policy_label.setObjectName("policyLabel")
+        self.policy_label.setAccessibleName("Policy version")
+        self.releases_label = QLabel("")
+        self.releases_label.setObjectName("releasesLabel")
+        self.releases_label.setAccessibleName("Release schedule")
+        self.busy_label = QLabel("")
+        self.busy_label.setObjectName("busyLabel")
+        self.busy_label.setAccessibleName("Triage activity")
+        for label in (self.kb_label, self.policy_label, self.releases_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar.addWidget(self.busy_label)
+        bar.addPermanentWidget(self.kb_label, 1)
+        bar.addPermanentWidget(self.policy_label)
+        bar.addPermanentWidget(self.releases_label)
+
+    def _set_tab_order(self) -> None:
+        # The flow: read the ticket, act on the verdict, check versions, send the draft.
+        chain = [
+            self.editor,
+            self.clear_button,
+            self.triage_button,
+            self.verdict_card.match_list,
+            self.verdict_card.override_combo,
+            self.verdict_card.bullet_combo,
+            self.draft_pane.edit,
+            self.draft_pane.regenerate_button,
+            self.draft_pane.copy_button,
+            self.draft_pane.export_button,
+            self.release_panel.table,
+        ]
+        for a, b in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    # ------------------------------------------------------------------ services
+
+    def load_services(self) -> bool:
+        """Build the services now, on this thread (tests and scripts). False when loading failed."""
+        if self._load_services is None:
+            return False
+        try:
+            services = self._load_services()
+            info = describe_kb(services)
+        except Exception:  # noqa: BLE001 - reported by the one error handler; the window stays usable
+            import sys
+
+            self._loading_failed(sys.exc_info())  # type: ignore[arg-type]
+            return False
+        self.set_services(services, info)
+        return True
+
+    def load_services_async(self) -> None:
+        """Build the services on a worker thread, after the window is shown (fast start-up)."""
+        if self._load_services is None:
+            return
+        loader = self._load_services
+
+        def job() -> tuple[Services, KbInfo]:
+            services = loader()
+            return services, describe_kb(services)
+
+        self._loader = FunctionWorker(job)
+        self._loader.setAutoDelete(False)
+        self._loader.signals.done.connect(self._on_services_loaded)
+        self._loader.signals.failed.connect(self._on_services_failed)
+        self._loader_pool.start(self._loader)
+
+    @Slot(int, object)
+    def _on_services_loaded(self, _tag: int, payload: object) -> None:
+        services, info = payload  # type: ignore[misc]
+        self.set_services(services, info)
+
+    @Slot(int, object)
+    def _on_services_failed(self, _tag: int, exc: object) -> None:
+        self._loading_failed(exc)  # type: ignore[arg-type]
+
+    def _loading_failed(self, exc: ExcInfo) -> None:
+        self.kb_label.setText("No knowledge base: triage is unavailable")
+        self.error_handler.handle(*exc)
+
+    def set_services(self, services: Services, info: KbInfo | None = None) -> None:
+        self.services = services
+        self.kb_info = info or describe_kb(services)
+        self.kb_label.setText(f"Knowledge base: {self.kb_info.location}")
+        self.kb_label.setToolTip(str(self.kb_info.location))
+        self.policy_label.setText(self.kb_info.policy)
+        self.releases_label.setText(self.kb_info.releases)
+        self.releases_label.setToolTip(self.kb_info.releases_tip)
+        self.verdict_card.set_policy(services.policy)
+        self.servicesReady.emit()
+        if services.notices:
+            QMessageBox.warning(
+                self,
+                "Knowledge base repaired",
+                "\n\n".join(services.notices)
+                + "\n\nNothing was deleted; the app goes on with the fresh one.",
+            )
+        if self.editor.toPlainText().strip():
+            self.triage_now()  # text typed or preloaded while the knowledge base was opening
+
+    def reload_services(self) -> None:
+        """After the knowledge base changed (release import, policy edit): rebuild and re-triage."""
+        if self.services is None:
+            return
+        self.services.reload()
+        self.set_services(self.services)
+
+    # ------------------------------------------------------------------ triage
+
+    def _triage_text(self, text: str) -> TriageResult:
+        services = self.services
+        assert services is not None
+        return services.triage.triage(text)
+
+    def _on_text_changed(self) -> None:
+        self.debounce.start()
+
+    def triage_now(self) -> int | None:
+        """Triage the current text on the worker thread; returns the request's sequence number."""
+        self.debounce.stop()
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self._show_empty()
+            return None
+        if self.services is None:
+            self.busy_label.setText("Waiting for the knowledge base…")
+            return None  # set_services triages the text once loaded
+        seq = self.runner.request(text)
+        self._requested = {seq: (text, self.editor.document().revision())}
+        return seq
+
+    def _show_empty(self) -> None:
+        self.runner.cancel()
+        self._requested.clear()
+        self.state = CurrentTriage(history_id=None)
+        self.editor.highlighter.clear()
+        self.verdict_card.show_empty()
+        self.release_panel.set_versions([])
+        self.draft_pane.clear()
+        self._paste_notes.clear()
+        self._show_notes(())
+
+    @Slot(int, object, float)
+    def _on_result(self, seq: int, result: object, seconds: float) -> None:
+        if seq not in self._requested:  # cleared meanwhile
+            return
+        assert isinstance(result, TriageResult)
+        text, revision = self._requested[seq]
+        self.state.text = text
+        self.state.result = result
+        self.verdict_card.show_result(
+            result, self.state.override_verdict, self.state.override_bullet
+        )
+        if self.editor.document().revision() == revision:
+            # Only paint spans on the text they were computed for; a newer run is on its way otherwise.
+            self.editor.highlighter.set_highlights(highlights_for(result, len(text)))
+        self.release_panel.set_versions(result.versions, triaged=True)
+        self._refresh_draft()
+        self._show_notes(result.notes)
+        self.busy_label.setText(f"Triaged in {seconds * 1000:.0f} ms")
+        self.triageUpdated.emit(self.state)
+
+    @Slot(int, object)
+    def _on_triage_failed(self, _seq: int, exc: object) -> None:
+        self.busy_label.setText("Triage failed (see the dialog)")
+        self.error_handler.handle(*exc)  # type: ignore[misc]
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.busy_label.setText("Triaging…")
+
+    def _on_paste_cleaned(self, controls: int, split_lines: int) -> None:
+        notes = []
+        if controls:
+            notes.append(
+                f"The pasted text held binary data: {controls} control characters were replaced by �."
+            )
+        if split_lines:
+            notes.append(
+                f"Very long lines were broken into shorter ones for display ({split_lines} breaks)."
+            )
+        self._paste_notes = notes
+        self._show_notes(self.state.result.notes if self.state.result else ())
+
+    def _show_notes(self, notes: tuple[str, ...] | list[str]) -> None:
+        shown = [
+            *self._paste_notes,
+            *(f"Note: {n[:1].upper()}{n[1:]}" for n in notes if n != "empty ticket"),
+        ]
+        self.ticket_notes.setText("\n".join(shown))
+        self.ticket_notes.setVisible(bool(shown))
+
+    def _on_override(self, verdict: str, bullet: str) -> None:
+        self.state.override_verdict = verdict
+        self.state.override_bullet = bullet
+        self._refresh_draft()
+        if self.state.result is not None:
+            self.triageUpdated.emit(self.state)
+
+    def _refresh_draft(self) -> None:
+        state = self.state
+        if state.result is None:
+            return
+        policy = self.services.policy if self.services else None
+        draft = state.result.draft
+        drafter = self.services.triage.draft if self.services else None
+        if state.overridden and drafter is not None:
+            effective = state.effective_result(policy)
+            assert effective is not None
+            draft = drafter(state.text, effective, self.services.triage.today())  # type: ignore[union-attr]
+        if not draft:
+            draft = summary_draft(
+                state.result, policy, state.effective_verdict, state.effective_bullet
+            )
+        self.draft_pane.offer(draft)
+        state.draft = self.draft_pane.text()
+
+    def _on_draft_edited(self) -> None:
+        self.state.draft = self.draft_pane.text()
+
+    @property
+    def current_triage(self) -> CurrentTriage:
+        """The ticket on screen with its result and override (what the history store saves)."""
+        return self.state
+
+    def load_ticket(
+        self,
+        text: str,
+        override_verdict: str = "",
+        override_bullet: str = "",
+        history_id: int | None = None,
+    ) -> None:
+        """Show a ticket (preloaded file, or one reopened from history) and triage it."""
+        self._show_empty()
+        self.state = CurrentTriage(
+            override_verdict=override_verdict,
+            override_bullet=override_bullet,
+            history_id=history_id,
+        )
+        self.verdict_card.set_override(override_verdict, override_bullet)
+        self.editor.insert_clean(text, replace_all=True)
+        self.triage_now()
+
+    # ------------------------------------------------------------------ actions
+
+    def paste_and_triage(self) -> None:
+        mime = QGuiApplication.clipboard().mimeData()
+        text = mime.text() if mime is not None and mime.hasText() else ""
+        if not text.strip():
+            self.statusBar().showMessage("The clipboard holds no text to triage.", 5000)
+            return
+        self.load_ticket(text)
+        self.editor.setFocus()
+
+    def clear_ticket(self) -> None:
+        """Empty the ticket for the next call; one Ctrl+Z in the ticket brings the text back."""
+        cursor = self.editor.textCursor()
+        cursor.select(cursor.SelectionType.Document)
+        cursor.removeSelectedText()
+        self.debounce.stop()
+        self._show_empty()
+        self.editor.setFocus()
+
+    def copy_draft(self) -> None:
+        text = self.draft_pane.text()
+        if not text.strip():
+            self.statusBar().showMessage("There is no draft to copy yet.", 5000)
+            return
+        outgoing = self.prepare_outgoing(text, "copy")
+        if outgoing is None:
+            return
+        QGuiApplication.clipboard().setText(outgoing)
+        self.statusBar().showMessage("Draft copied to the clipboard.", 5000)
+
+    def export_draft(self) -> None:
+        text = self.draft_pane.text()
+        if not text.strip():
+            self.statusBar().showMessage("There is no draft to export yet.", 5000)
+            return
+        folder = Path(self.settings.text("export_folder", "") or paths.documents_dir())
+        suggested = folder / f"reply-{(self.today or dt.date.today()).isoformat()}.txt"
+        # The native dialog asks before overwriting, so nothing is replaced silently.
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export draft", str(suggested), "Text files (*.txt);;All files (*)"
+        )
+        if not name:
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(".txt")
+        outgoing = self.prepare_outgoing(text, "export")
+        if outgoing is None:
+            return
+        error = write_text_atomic(path, outgoing)
+        if error:
+            QMessageBox.warning(
+                self,
+                "Export failed",
+                f"The draft could not be saved to {path}:\n{error}\n\nThe draft is still here; choose another folder.",
+            )
+            return
+        self.settings.set("export_folder", str(path.parent))
+        self.statusBar().showMessage(f"Draft exported to {path}", 8000)
+        self.draftExported.emit(str(path))
+
+    def show_releases(self) -> None:
+        if self.services is None:
+            self.statusBar().showMessage("The knowledge base is still opening…", 5000)
+            return
+        from triage_app.gui.releases_view import ReleasesView
+
+        if self._releases_view is None:
+            self._releases_view = ReleasesView(
+                self._read_schedule,
+                self._import_release_file,
+                self.services.triage.today(),
+                import_folder=lambda: Path(
+                    self.settings.text("import_folder", "") or paths.documents_dir()
+                ),
+                parent=self,
+            )
+            self._releases_view.imported.connect(lambda _summary: self.reload_services())
+        self._releases_view.show()
+        self._releases_view.raise_()
+        self._releases_view.activateWindow()
+
+    @property
+    def releases_view(self) -> ReleasesView | None:
+        return self._releases_view
+
+    def import_releases(self) -> None:
+        self.show_releases()
+        if self._releases_view is not None:
+            self._releases_view.choose_and_import()
+
+    def _read_schedule(self) -> Any:
+        from triage_app.storage import releases_repo
+
+        assert self.services is not None
+        kb = self.services.kb
+        with kb.lock:
+            return releases_repo.read_schedule(kb.db, self.services.policy)
+
+    def _import_release_file(self, path: Path) -> str:
+        from triage_app.core.release_csv import parse_release_csv
+        from triage_app.storage import releases_repo
+
+        assert self.services is not None
+        data = path.read_bytes()
+        releases = parse_release_csv(
+            data, path.name
+        )  # validates every row before anything is written
+        with self.services.kb.transaction() as db:
+            summary = releases_repo.import_releases(db, releases, source=path.name)
+        self.settings.set("import_folder", str(path.parent))
+        return summary.describe()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_actions(), self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About triage-app",
+            f"triage-app {__version__}\n\nScope verdict, release status and reply draft for Prefect "
+            f"Customer-Managed support tickets. Fully offline.\n\nData folder: {self.data_dir}",
+        )
+
+    def set_theme(self, theme: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme, self._system_style)
+        self.settings.set("theme", theme)
+        self.theme_actions[theme].setChecked(True)
+
+    # ------------------------------------------------------------------ layout persistence
+
+    _system_style: str | None = None
+
+    def _restore_layout(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and MainWindow._system_style is None:
+            MainWindow._system_style = app.style().name()
+        geometry = self.settings.bytes("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(DEFAULT_SIZE)
+        state = self.settings.bytes("window/state")
+        if state is not None:
+            self.restoreState(state)
+        if not self._restore_splitter(self.top_splitter, "splitter/top"):
+            self.top_splitter.setSizes([480, 400, 400])
+        if not self._restore_splitter(self.main_splitter, "splitter/main"):
+            self.main_splitter.setSizes([500, 170])
+
+    def _restore_splitter(self, splitter: QSplitter, key: str) -> bool:
+        value = self.settings.bytes(key)
+        return value is not None and splitter.restoreState(value)
+
+    def save_layout(self) -> None:
+        self.settings.set("window/geometry", self.saveGeometry())
+        self.settings.set("window/state", self.saveState())
+        self.settings.set("splitter/top", self.top_splitter.saveState())
+        self.settings.set("splitter/main", self.main_splitter.saveState())
+        if not self.settings.sync():
+            self.statusBar().showMessage(
+                "Window layout could not be saved (data folder not writable).", 5000
+            )
+
+    def reset_layout(self) -> None:
+        self.resize(DEFAULT_SIZE)
+        self.top_splitter.setSizes([480, 400, 400])
+        self.main_splitter.setSizes([500, 170])
+        for key in ("window/geometry", "window/state", "splitter/top", "splitter/main"):
+            self.settings.set(key, QByteArray())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.debounce.stop()
+        self.runner.wait(5000)
+        self._loader_pool.waitForDone(5000)
+        super().closeEvent(event)
+
+
+def write_text_atomic(path: Path, text: str) -> str:
+    """Write through QSaveFile (temp file + rename): the file is complete or untouched. '' or the error."""
+    f = QSaveFile(str(path))
+    if not f.open(QSaveFile.OpenModeFlag.WriteOnly):
+        return f.errorString()
+    data = text.encode("utf-8")
+    if f.write(data) != len(data):
+        error = f.errorString()
+        f.cancelWriting()
+        f.commit()
+        return error
+    if not f.commit():
+        return f.errorString() or "the file could not be written"
+    return ""

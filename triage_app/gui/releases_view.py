@@ -1,0 +1,213 @@
+"""Releases view: the whole schedule with support status on an "as of" date, filters, sort and CSV import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app.core.releases import STATUSES, Schedule
+from triage_app.gui.models import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
+from triage_app.gui.theme import STATUS_LABELS
+from triage_app.storage.errors import StorageError
+
+ScheduleLoader = Callable[[], Schedule]
+Importer = Callable[[Path], str]  # returns a one-line summary; raises with a clear message
+
+
+def schedule_rows(schedule: Schedule, as_of: dt.date) -> list[ScheduleRow]:
+    rows = []
+    for r in schedule.releases:
+        support = schedule.support(r, as_of)
+        rows.append(
+            ScheduleRow(
+                r.product,
+                r.version,
+                r.name,
+                r.release_date,
+                support.supported_until,
+                support.days_left,
+                support.status,
+                r.prerelease,
+            )
+        )
+    return rows
+
+
+class ReleasesView(QDialog):
+    """A non-modal window over the schedule; `imported` fires after a successful CSV import."""
+
+    imported = Signal(str)
+
+    def __init__(
+        self,
+        load_schedule: ScheduleLoader,
+        import_csv: Importer | None,
+        today: dt.date,
+        import_folder: Callable[[], Path] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("releasesView")
+        self.setWindowTitle("Release schedule — triage-app")
+        self.setAccessibleName("Release schedule")
+        self._load_schedule = load_schedule
+        self._import_csv = import_csv
+        self._import_folder = import_folder
+        self._schedule: Schedule | None = None
+
+        self.model = ReleasesTableModel(self)
+        self.proxy = ReleasesFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setObjectName("releasesTable")
+        self.table.setAccessibleName("Release schedule table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest first
+
+        self.product_combo = QComboBox()
+        self.product_combo.setObjectName("productFilter")
+        self.product_combo.setAccessibleName("Filter by product")
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("statusFilter")
+        self.status_combo.setAccessibleName("Filter by status")
+        self.status_combo.addItem("All statuses", "")
+        for status in STATUSES:
+            if status != "unknown":  # every scheduled release has a known status
+                self.status_combo.addItem(STATUS_LABELS[status], status)
+        self.as_of = QDateEdit()
+        self.as_of.setObjectName("asOfDate")
+        self.as_of.setAccessibleName("Support status as of date")
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setDate(QDate(today.year, today.month, today.day))
+        self.import_button = QPushButton("&Import CSV…")
+        self.import_button.setObjectName("importReleasesButton")
+        self.import_button.setAccessibleName("Import releases from CSV")
+        self.import_button.setEnabled(import_csv is not None)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("releasesCount")
+        self.count_label.setAccessibleName("Number of releases shown")
+        self.source_label = QLabel("")
+        self.source_label.setObjectName("releasesSource")
+        self.source_label.setAccessibleName("Where the schedule comes from")
+        self.source_label.setWordWrap(True)
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
+        close = QPushButton("Close")
+        close.setAccessibleName("Close the release schedule")
+        close.clicked.connect(self.close)
+
+        filters = QHBoxLayout()
+        for text, widget in (
+            ("&Product:", self.product_combo),
+            ("&Status:", self.status_combo),
+            ("&As of:", self.as_of),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.import_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.source_label)
+        layout.addLayout(bottom)
+        self.resize(900, 560)
+
+        self.product_combo.currentIndexChanged.connect(self._filter_changed)
+        self.status_combo.currentIndexChanged.connect(self._filter_changed)
+        self.as_of.dateChanged.connect(self._fill)
+        self.import_button.clicked.connect(self.choose_and_import)
+        self.reload()
+
+    def as_of_date(self) -> dt.date:
+        d = self.as_of.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def reload(self) -> None:
+        self._schedule = self._load_schedule()
+        chosen = self.product_combo.currentData() or ""
+        self.product_combo.blockSignals(True)
+        self.product_combo.clear()
+        self.product_combo.addItem("All products", "")
+        for product in self._schedule.products():
+            self.product_combo.addItem(product, product)
+        self.product_combo.setCurrentIndex(max(self.product_combo.findData(chosen), 0))
+        self.product_combo.blockSignals(False)
+        self.source_label.setText(
+            f"Source: {self._schedule.source}" if self._schedule.source else ""
+        )
+        self._fill()
+
+    def _fill(self) -> None:
+        if self._schedule is None:
+            return
+        rows = schedule_rows(self._schedule, self.as_of_date())
+        self.model.set_rows(rows, [r.key for r in self._schedule.releases])
+        self._filter_changed()
+        self.table.resizeColumnsToContents()
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_product(self.product_combo.currentData() or "")
+        self.proxy.set_status(self.status_combo.currentData() or "")
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{shown} of {total} releases")
+
+    def choose_and_import(self) -> None:
+        start = str(self._import_folder()) if self._import_folder else ""
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import releases (CSV)", start, "CSV files (*.csv);;All files (*)"
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def import_file(self, path: Path) -> bool:
+        if self._import_csv is None:
+            return False
+        try:
+            summary = self._import_csv(path)
+        except (
+            ValueError,
+            OSError,
+            StorageError,
+        ) as exc:  # bad file: told plainly, nothing written
+            QMessageBox.warning(
+                self,
+                "Import failed",
+                f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}",
+            )
+            return False
+        self.reload()
+        QMessageBox.information(self, "Releases imported", f"{path.name}: {summary}")
+        self.imported.emit(summary)
+        return True

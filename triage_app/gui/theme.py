@@ -1,0 +1,108 @@
+"""Colours and light/dark theme: badge colours readable on both, highlight tints derived from the palette."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+from triage_app.core.result import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR
+
+THEMES = ("system", "light", "dark")
+
+# Saturated mid-tones: white text on them passes WCAG AA, and they stand out on light and dark windows.
+VERDICT_COLOURS = {
+    IN_SCOPE: "#1e7b34",
+    OUT_OF_SCOPE: "#b3261e",
+    SPANS_BOTH: "#a15c07",
+    UNCLEAR: "#55636e",
+}
+STATUS_COLOURS = {
+    "supported": "#1e7b34",
+    "ending_soon": "#a15c07",
+    "unsupported": "#b3261e",
+    "prerelease": "#6a3d9a",
+    "unknown": "#55636e",
+}
+STATUS_LABELS = {
+    "supported": "Supported",
+    "ending_soon": "Ending soon",
+    "unsupported": "Unsupported",
+    "prerelease": "Pre-release",
+    "unknown": "Unknown",
+}
+SIDE_LABELS = {IN_SCOPE: "In scope", OUT_OF_SCOPE: "Out of scope"}
+VERSION_SIDE = "version"
+_HIGHLIGHT_BASE = {IN_SCOPE: "#2e9e4a", OUT_OF_SCOPE: "#d9412f", VERSION_SIDE: "#2f6fd0"}
+
+
+def verdict_colour(verdict: str) -> QColor:
+    return QColor(VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[UNCLEAR]))
+
+
+def status_colour(status: str) -> QColor:
+    return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS["unknown"]))
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def highlight_colour(side: str, palette: QPalette) -> QColor:
+    """A translucent tint behind highlighted text: the text keeps the palette's colour in both themes."""
+    colour = QColor(_HIGHLIGHT_BASE.get(side, _HIGHLIGHT_BASE[VERSION_SIDE]))
+    colour.setAlpha(110 if is_dark(palette) else 70)
+    return colour
+
+
+def underline_colour(side: str) -> QColor:
+    return QColor(_HIGHLIGHT_BASE.get(side, _HIGHLIGHT_BASE[VERSION_SIDE]))
+
+
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    window, base, text = QColor("#202124"), QColor("#17181a"), QColor("#e8eaed")
+    roles = {
+        QPalette.ColorRole.Window: window,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: QColor("#26282b"),
+        QPalette.ColorRole.ToolTipBase: QColor("#2d2f33"),
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor("#9aa0a6"),
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#2d2f33"),
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff8a80"),
+        QPalette.ColorRole.Highlight: QColor("#4c8bf5"),
+        QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Link: QColor("#8ab4f8"),
+        QPalette.ColorRole.Mid: QColor("#3c4043"),
+        QPalette.ColorRole.Dark: QColor("#111214"),
+        QPalette.ColorRole.Light: QColor("#3c4043"),
+    }
+    for role, colour in roles.items():
+        p.setColor(role, colour)
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f8388"))
+    return p
+
+
+def apply_theme(app: QApplication, theme: str, system_style: str | None = None) -> None:
+    """'system' follows the desktop's light or dark scheme; 'light'/'dark' force one (Fusion)."""
+    hints = QGuiApplication.styleHints()
+    if theme == "system":
+        if hasattr(hints, "unsetColorScheme"):
+            hints.unsetColorScheme()
+        if system_style:
+            app.setStyle(system_style)
+        app.setPalette(app.style().standardPalette())
+        return
+    if hasattr(hints, "setColorScheme"):
+        hints.setColorScheme(Qt.ColorScheme.Dark if theme == "dark" else Qt.ColorScheme.Light)
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if theme == "dark" else app.style().standardPalette())

@@ -1,0 +1,223 @@
+"""The ticket pane's editor: plain text only, safe with huge or binary pastes, evidence highlighted by side."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
+from PySide6.QtGui import QHelpEvent, QPalette, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from triage_app.core.result import TriageResult
+from triage_app.gui.theme import (
+    SIDE_LABELS,
+    STATUS_LABELS,
+    VERSION_SIDE,
+    highlight_colour,
+    underline_colour,
+)
+
+# Qt lays out a paragraph as one unit: a single 1 MB line without spaces freezes word wrapping for
+# a minute. Lines longer than this are split for display (a visible note says so).
+LONG_LINE = 4000
+# C0 controls other than tab/newline/CR/form feed are what makes a paste "binary".
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MAX_HIGHLIGHTS = 400  # more would only paint noise; the strongest evidence comes first
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    text: str
+    replaced_controls: int = 0
+    split_lines: int = 0
+
+
+def clean_pasted_text(text: str) -> CleanedText:
+    """Make pasted text safe to show: control characters become U+FFFD, giant lines are split."""
+    replaced = 0
+    if _CONTROLS.search(text):
+        text, replaced = _CONTROLS.subn("\ufffd", text)
+    split = 0
+    if len(text) > LONG_LINE and any(len(line) > LONG_LINE for line in text.split("\n")):
+        out: list[str] = []
+        for line in text.split("\n"):
+            while len(line) > LONG_LINE:
+                cut = line.rfind(" ", LONG_LINE - 400, LONG_LINE)
+                cut = cut + 1 if cut > 0 else LONG_LINE
+                out.append(line[:cut])
+                line = line[cut:]
+                split += 1
+            out.append(line)
+        text = "\n".join(out)
+    return CleanedText(text, replaced, split)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    start: int
+    end: int
+    side: str  # in_scope / out_of_scope / version
+    tooltip: str
+
+
+def highlights_for(result: TriageResult, text_length: int) -> list[Highlight]:
+    """Evidence and version spans of a result, each with the tooltip that names its bullet."""
+    out: list[Highlight] = []
+    for match in result.matches:
+        side = SIDE_LABELS.get(match.side, match.side)
+        for ev in match.evidence:
+            if 0 <= ev.start < ev.end <= text_length:
+                out.append(
+                    Highlight(
+                        ev.start, ev.end, match.side, f"{side}: {match.title}\n(term “{ev.term}”)"
+                    )
+                )
+    for v in result.versions:
+        if 0 <= v.start < v.end <= text_length:
+            status = STATUS_LABELS.get(v.status, v.status)
+            release = f"release {v.release}" if v.release else "not in the schedule"
+            out.append(
+                Highlight(
+                    v.start,
+                    v.end,
+                    VERSION_SIDE,
+                    f"Version {v.version} ({v.product or 'unknown product'}): {release}, {status}",
+                )
+            )
+    # One span can be evidence for several bullets: paint it once, name every bullet in the tooltip.
+    merged: dict[tuple[int, int], Highlight] = {}
+    for h in out:
+        seen = merged.get((h.start, h.end))
+        if seen is None:
+            merged[(h.start, h.end)] = h
+        elif h.tooltip not in seen.tooltip:
+            merged[(h.start, h.end)] = Highlight(
+                h.start, h.end, seen.side, f"{seen.tooltip}\n{h.tooltip}"
+            )
+    return list(merged.values())[:_MAX_HIGHLIGHTS]
+
+
+class TicketEditor(QPlainTextEdit):
+    """QPlainTextEdit that inserts only plain text and reports what it had to clean."""
+
+    pasteCleaned = Signal(int, int)  # replaced control characters, split lines
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketEdit")
+        self.setAccessibleName("Ticket text")
+        self.setAccessibleDescription("Paste the customer's issue here; it is triaged as you type.")
+        self.setPlaceholderText(
+            "Paste the customer's issue here (Ctrl+Shift+V pastes from the clipboard and triages).\n\n"
+            "Mail, Slack thread or log excerpt: it is triaged as you type; Ctrl+Enter triages now."
+        )
+        self.setTabChangesFocus(True)  # Tab moves on to the verdict, following the flow
+        self.highlighter = EvidenceHighlighter(self)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasText() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        # Only the plain-text flavour is ever used: HTML/rich text in the clipboard is ignored.
+        if not source.hasText():
+            return
+        self.insert_clean(source.text())
+
+    def insert_clean(self, text: str, replace_all: bool = False) -> None:
+        """Insert text (cleaned) at the cursor, or over everything; one undo step either way."""
+        cleaned = clean_pasted_text(text)
+        cursor = self.textCursor()
+        if replace_all:
+            cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(cleaned.text)
+        self.setTextCursor(cursor)
+        if cleaned.replaced_controls or cleaned.split_lines:
+            self.pasteCleaned.emit(cleaned.replaced_controls, cleaned.split_lines)
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            pos = self.cursorForPosition(e.pos()).position()
+            tip = self.highlighter.tooltip_at(pos)
+            if tip:
+                QToolTip.showText(e.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
+
+
+class EvidenceHighlighter(QObject):
+    """Paints evidence and version spans as extra selections; Qt moves them along as the text is edited."""
+
+    def __init__(self, editor: QPlainTextEdit) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self._selections: list[QTextEdit.ExtraSelection] = []
+        self._tips: list[tuple[QTextCursor, str]] = []
+        self._highlights: list[Highlight] = []
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        self._highlights = list(highlights)
+        self._rebuild()
+
+    def clear(self) -> None:
+        self.set_highlights([])
+
+    def highlights(self) -> list[Highlight]:
+        return list(self._highlights)
+
+    def refresh_colours(self) -> None:
+        """Called on a palette change so tints suit the new light or dark theme."""
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        palette: QPalette = self.editor.palette()
+        doc = self.editor.document()
+        length = max(0, doc.characterCount() - 1)
+        selections: list[QTextEdit.ExtraSelection] = []
+        tips: list[tuple[QTextCursor, str]] = []
+        for h in sorted(self._highlights, key=lambda h: (h.start, h.end)):
+            if h.end > length:
+                continue
+            cursor = QTextCursor(doc)
+            cursor.setPosition(h.start)
+            cursor.setPosition(h.end, QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(highlight_colour(h.side, palette))
+            fmt.setUnderlineColor(underline_colour(h.side))
+            # Shape as well as colour tells the sides apart (colour-blind users, greyscale prints).
+            fmt.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.WaveUnderline
+                if h.side == "out_of_scope"
+                else QTextCharFormat.UnderlineStyle.SingleUnderline
+            )
+            fmt.setProperty(QTextFormat.Property.UserProperty, h.side)
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = cursor  # type: ignore[misc]
+            sel.format = fmt  # type: ignore[misc]
+            selections.append(sel)
+            tips.append((cursor, h.tooltip))
+        self._selections = selections
+        self._tips = tips
+        self.editor.setExtraSelections(selections)
+
+    def tooltip_at(self, position: int) -> str:
+        """The tooltip of the highlight under `position` (cursors follow edits, so this stays right)."""
+        names = [
+            tip
+            for cursor, tip in self._tips
+            if cursor.selectionStart() <= position < cursor.selectionEnd()
+        ]
+        return "\n\n".join(dict.fromkeys(names))
+
+    def spans(self) -> list[tuple[int, int, str]]:
+        """Current (start, end, side) of every painted highlight, for tests and accessibility."""
+        return sorted(
+            (
+                sel.cursor.selectionStart(),
+                sel.cursor.selectionEnd(),
+                str(sel.format.property(QTextFormat.Property.UserProperty)),
+            )
+            for sel in self._selections
+        )

@@ -1,0 +1,132 @@
+"""Background work: a QThreadPool runnable reporting by signal, and a coalescing triage runner."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+
+class WorkerSignals(QObject):
+    done = Signal(int, object)  # tag, result
+    failed = Signal(int, object)  # tag, ExcInfo
+
+
+class FunctionWorker(QRunnable):
+    """Runs fn() on a pool thread; emits signals.done(tag, result) or signals.failed(tag, exc_info).
+
+    Connect the signals to methods of a QObject living in the GUI thread (not to lambdas), so
+    Qt queues the call into the GUI thread.
+    """
+
+    def __init__(self, fn: Callable[[], Any], tag: int = 0) -> None:
+        super().__init__()
+        self.fn = fn
+        self.tag = tag
+        self.signals = WorkerSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException:  # every failure must reach the GUI's error handler
+            exc_type, exc, tb = sys.exc_info()
+            assert exc_type is not None and exc is not None
+            self.signals.failed.emit(self.tag, (exc_type, exc, tb))
+        else:
+            self.signals.done.emit(self.tag, result)
+
+
+class TriageRunner(QObject):
+    """Triage on a worker thread, one run at a time; only the newest request's result is reported.
+
+    Every request gets a sequence number. While a run is busy, newer requests replace the pending
+    one (a paste then three keystrokes cost two runs, not four), and a result whose sequence is
+    older than the newest request is dropped, so the window never shows a verdict for old text.
+    """
+
+    resultReady = Signal(int, object, float)  # seq, result, seconds
+    failed = Signal(int, object)  # seq, ExcInfo
+    busyChanged = Signal(bool)
+
+    def __init__(self, triage: Callable[[str], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._triage = triage
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._seq = 0
+        self._busy = False
+        self._pending: tuple[int, str] | None = None
+        self._workers: dict[int, FunctionWorker] = {}
+
+    @property
+    def latest_seq(self) -> int:
+        return self._seq
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def set_triage(self, triage: Callable[[str], Any]) -> None:
+        self._triage = triage
+
+    def request(self, text: str) -> int:
+        self._seq += 1
+        if self._busy:
+            self._pending = (self._seq, text)
+        else:
+            self._start(self._seq, text)
+        return self._seq
+
+    def cancel(self) -> None:
+        """Forget pending work and make any running result stale (e.g. after Clear)."""
+        self._seq += 1
+        self._pending = None
+
+    def _start(self, seq: int, text: str) -> None:
+        self._busy = True
+        self.busyChanged.emit(True)
+        triage = self._triage
+
+        def job() -> tuple[Any, float]:
+            started = time.perf_counter()
+            return triage(text), time.perf_counter() - started
+
+        worker = FunctionWorker(job, seq)
+        worker.setAutoDelete(False)
+        self._workers[seq] = worker  # keeps the signals object alive until delivery
+        worker.signals.done.connect(self._on_done)
+        worker.signals.failed.connect(self._on_failed)
+        self._pool.start(worker)
+
+    @Slot(int, object)
+    def _on_done(self, seq: int, out: object) -> None:
+        self._finished(seq, out, None)  # type: ignore[arg-type]
+
+    @Slot(int, object)
+    def _on_failed(self, seq: int, exc: object) -> None:
+        self._finished(seq, None, exc)  # type: ignore[arg-type]
+
+    def _finished(self, seq: int, out: tuple[Any, float] | None, exc: ExcInfo | None) -> None:
+        self._workers.pop(seq, None)
+        self._busy = False
+        if seq == self._seq:
+            if exc is not None:
+                self.failed.emit(seq, exc)
+            elif out is not None:
+                self.resultReady.emit(seq, out[0], out[1])
+        if self._pending is not None:
+            next_seq, text = self._pending
+            self._pending = None
+            self._start(next_seq, text)
+        else:
+            self.busyChanged.emit(False)
+
+    def wait(self, msecs: int = 5000) -> bool:
+        self._pending = None
+        return self._pool.waitForDone(msecs)
