@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app import paths
-from triage_app.core.drafting import Drafter
+from triage_app.core.drafting import Drafter, schedule_advisor
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
@@ -44,8 +44,8 @@ def _build_triage(
     with kb.lock:
         policy = policy_repo.read_policy(kb.db)
         vocabulary = policy_repo.read_vocabulary(kb.db)
-        drafter = Drafter(policy, templates_repo.read_templates(kb.db))
         schedule = releases_repo.read_schedule(kb.db, policy)
+        drafter = Drafter(policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule))
     engine = TriageEngine(policy, vocabulary)
     # Learned evidence from corrections adjusts the engine's result; it never changes the policy.
     learned = corrections_repo.LearnedAdjuster(kb, policy)
