@@ -68,3 +68,14 @@ def test_missing_rows_fall_back_to_shipped_defaults(tmp_path: Path) -> None:
     assert set(templates_repo.read_templates(kb.db)) == set(TEMPLATE_NAMES)
     assert templates_repo.read_templates(kb.db)["escalation"] == shipped_templates()["escalation"]
     kb.close()
+
+
+def test_unedited_templates_follow_the_shipped_defaults(tmp_path: Path) -> None:
+    kb = open_knowledge_base(tmp_path / "kb.db")
+    with kb.transaction() as db:  # as if seeded by an older version of the app
+        db.execute("update templates set body = 'old default' where name = 'escalation'")
+        templates_repo.save_template(db, "greeting", "Hello,")
+    templates = templates_repo.read_templates(kb.db)
+    assert templates["escalation"] == shipped_templates()["escalation"]
+    assert templates["greeting"] == "Hello,"
+    kb.close()

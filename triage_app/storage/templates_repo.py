@@ -31,8 +31,15 @@ def seed_defaults(db: Database) -> None:
 
 
 def read_templates(db: Database) -> dict[str, str]:
-    """The template set; a template missing from the table falls back to its shipped default."""
-    stored = {r["name"]: r["body"] for r in db.query(f"select name, body from {TABLE}")}
+    """The template set: the team's edits, else the shipped default of this version of the app.
+
+    Templates nobody edited follow the shipped defaults, so an app update that improves a default
+    reaches existing knowledge bases; a missing row also falls back to the default.
+    """
+    stored = {
+        r["name"]: r["body"]
+        for r in db.query(f"select name, body from {TABLE} where customized = 1")
+    }
     shipped = tpl.shipped_templates()
     return {name: stored.get(name, shipped[name]) for name in tpl.TEMPLATE_NAMES}
 
