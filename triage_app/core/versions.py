@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from triage_app.core.releases import (
@@ -20,6 +20,9 @@ from triage_app.core.releases import (
 from triage_app.core.result import VersionMention
 
 MAX_MENTIONS = 100  # a pasted log can repeat "Version: 3.1.0" thousands of times
+# Versions are looked for in the first 1 MB of a ticket: the prose and `prefect version` output
+# come first, and a 10 MB log of numbers would otherwise keep the scanner busy for seconds.
+MAX_SCAN_CHARS = 1_000_000
 WORD_WINDOW = 64  # characters looked at before a version, on its own line, to find its product
 CONTEXT_BEFORE = 300  # characters looked at (across lines) for "release", "chart", "helm"
 CONTEXT_AFTER = 40
@@ -199,36 +202,47 @@ class Detected:
 
 
 def detect_versions(text: str, schedule: Schedule | None = None) -> list[Detected]:
-    """Every version mention in `text`, in order; never raises, spans always lie inside `text`."""
+    """Every version mention in `text` (its first MAX_SCAN_CHARS), in order; never raises.
+
+    Spans always lie inside `text`; at most MAX_MENTIONS mentions are returned.
+    """
     if not isinstance(text, str) or not text:
         return []
-    prefect_in_text = _PREFECT_IN_TEXT.search(text) is not None
+    text_len = len(text)
+    scan = text if text_len <= MAX_SCAN_CHARS else text[:MAX_SCAN_CHARS]
+    lowered = scan.lower()
+    prefect_in_text = "prefect" in lowered and _PREFECT_IN_TEXT.search(scan) is not None
     found: list[Detected] = []
     taken: list[tuple[int, int]] = []
-    for m in _NAMED_RELEASE.finditer(text):
-        name = _release_name(m.group("name"))
-        found.append(Detected(m.group(0), m.start(), m.end(), CUSTOMER_MANAGED, name, "name"))
-        taken.append((m.start(), m.end()))
+    # Release names: look back from each "release" instead of trying every word as a month.
+    i = lowered.find("release")
+    while i >= 0 and len(found) < MAX_MENTIONS:
+        lo = max(0, i - 48)
+        m = _NAMED_RELEASE.search(scan, lo, i + 8)
+        if m is not None:
+            name = _release_name(m.group("name"))
+            found.append(Detected(m.group(0), m.start(), m.end(), CUSTOMER_MANAGED, name, "name"))
+            taken.append((m.start(), m.end()))
+        i = lowered.find("release", i + 7)
+    for m in _TOKEN.finditer(scan):
         if len(found) >= MAX_MENTIONS:
-            return found
-    for m in _TOKEN.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+            break
+        start = m.start()
+        if taken and any(a <= start < b for a, b in taken):
             continue
-        d = _classify(text, m.start("ver"), m.end("ver"), m.start(), schedule, prefect_in_text)
+        d = _classify(scan, m.start("ver"), m.end("ver"), start, schedule, prefect_in_text)
         if d is not None:
             found.append(d)
             taken.append((d.start, d.end))
+    if prefect_in_text:
+        for m in _PREFECT_MAJOR.finditer(scan):
             if len(found) >= MAX_MENTIONS:
                 break
-    if len(found) < MAX_MENTIONS:
-        for m in _PREFECT_MAJOR.finditer(text):
             if any(a <= m.start("ver") < b for a, b in taken):
                 continue
             found.append(
                 Detected(m.group(0), m.start(), m.end(), PREFECT, f"{m.group('ver')}.x", "line")
             )
-            if len(found) >= MAX_MENTIONS:
-                break
     found.sort(key=lambda d: d.start)
     return found
 
@@ -239,24 +253,22 @@ def _release_name(raw: str) -> str:
     return f"{full.capitalize()} {year}"
 
 
-def _words_before(text: str, pos: int) -> list[tuple[str, str, int]]:
-    """Up to five words before `pos` on the same line, nearest first: (word, separator after it, start)."""
+def _words_before(text: str, pos: int) -> Iterator[tuple[str, str, int, bool]]:
+    """Words before `pos` on the same line, nearest first: (word, separator after it, start, last).
+
+    Lazy, because most version-like numbers in a log are decided by the first word before them.
+    """
     lo = max(0, pos - WORD_WINDOW)
     nl = text.rfind("\n", lo, pos)
     lo = nl + 1 if nl >= 0 else lo
     rev = text[lo:pos][::-1]
-    words: list[tuple[str, str, int]] = []
-    i = 0
-    while len(words) < 5:
-        m = _REV_WORD.match(rev, i)
-        if not m:
-            break
-        word = m.group("word")[::-1]
-        sep = m.group("sep")[::-1]
-        start = pos - m.end()
-        words.append((word, sep, start))
-        i = m.end()
-    return words
+    m = _REV_WORD.match(rev)
+    count = 0
+    while m is not None and count < 5:
+        following = _REV_WORD.match(rev, m.end())
+        count += 1
+        yield m.group("word")[::-1], m.group("sep")[::-1], pos - m.end(), following is None
+        m = following
 
 
 def _classify(
@@ -269,38 +281,26 @@ def _classify(
 ) -> Detected | None:
     raw = text[vstart:vend]
     wildcard = raw[-1] in "xX*"
+    if tstart >= 2 and text[tstart - 1] == ":" and text[tstart - 2].isdigit():
+        return None  # the seconds of a time stamp, 12:00:00.123
     parts = raw.split(".")
-    if wildcard:
-        parsed = None
-        line = tuple(int(p) for p in parts[:-1])
-    else:
-        parsed = parse_version(raw)
-        if parsed is None:
-            return None
-        line = parsed.line
-        if len(parsed.release) >= 4:
-            return None  # 10.0.0.1 is an IP address; no product we know has four parts
-        if _looks_like_date(parsed.release):
-            return None
-    calendar = bool(parsed and parsed.is_calendar)
-    long_calendar = bool(parsed and calendar and parsed.release[2] >= 1_000_000)
-    end = vend
-    # "prefect-cloud-0.8.1.tgz": the chart archive of a Customer-Managed release.
-    if text.startswith(".tgz", vend):
-        end = vend + 4
+    if len(parts) >= 4 and not wildcard:
+        return None  # 10.0.0.1 is an IP address; no product we know has four parts
+    long_calendar = (
+        len(parts) >= 3 and len(parts[0]) == 4 and parts[0][:1] in "12" and len(parts[2]) >= 7
+    )
+    end = vend + 4 if text.startswith(".tgz", vend) else vend  # prefect-cloud-0.8.1.tgz
 
-    words = _words_before(text, tstart)
+    # The words before the version, on its line, name its product or another program.
     anchor: tuple[str, int] | None = None  # (kind, start of the phrase)
-    first_on_line = False
-    for idx, (word, sep, wstart) in enumerate(words):
+    line_start = -1
+    for word, sep, wstart, last in _words_before(text, tstart):
         if _BOUNDARY.search(sep):
             break  # "... prefect-client. 3.0.5": the product belongs to another sentence
         w = word.lower().strip("'-")
-        if w.endswith("-") or w.startswith("prefect-cloud"):
-            w = w.rstrip("-")
         if w in _TRANSPARENT:
-            if w == "version" and idx == len(words) - 1 and _line_start_before(text, wstart):
-                first_on_line = True
+            if w == "version" and last and _line_start_before(text, wstart):
+                line_start = wstart  # `prefect version` output: "Version:  3.1.0" opens a line
             continue
         if w in _CM_ANCHORS or w.startswith("prefect-cloud"):
             anchor = ("cm", wstart)
@@ -310,26 +310,31 @@ def _classify(
             anchor = ("chart" if long_calendar else "prefect", wstart)
         elif w == "helm":
             return None  # "helm v3.14.0" is the Helm tool itself, not a chart
-        elif w in _NEUTRAL:
-            anchor = None
-        else:
+        elif w not in _NEUTRAL:
             return None  # another program's version: python3.12, Kubernetes 1.29, pydantic 2.9.2
+        line_start = -1
         break
-    else:
-        if first_on_line and not wildcard:
-            # `prefect version` output starts its first line with "Version:".
-            return Detected(text[words[-1][2] : end], words[-1][2], end, PREFECT, raw, "version")
 
+    if wildcard:
+        parsed = None
+        line = tuple(int(p) for p in parts[:-1])
+    else:
+        parsed = parse_version(raw)
+        if parsed is None or _looks_like_date(parsed.release):
+            return None
+        line = parsed.line
+    calendar = bool(parsed and parsed.is_calendar)
     kind = "line" if wildcard else "version"
+    if line_start >= 0 and not wildcard and not calendar:
+        return Detected(text[line_start:end], line_start, end, PREFECT, raw, kind)
     if anchor is not None:
         what, astart = anchor
         phrase = text[astart:end]
         if what == "cm":
             return Detected(phrase, astart, end, CUSTOMER_MANAGED, raw, kind)
         if what == "chart":
-            product = PREFECT_HELM if calendar or wildcard and line[:1] >= (1990,) else None
-            if product is None:
-                product = CUSTOMER_MANAGED  # a semantic chart version is a Customer-Managed chart
+            # A calendar version is a prefect-helm chart; a semantic one, a Customer-Managed chart.
+            product = PREFECT_HELM if calendar else CUSTOMER_MANAGED
             return Detected(phrase, astart, end, product, raw, kind)
         if calendar:
             return None  # "Prefect 2025.6.12" is a date next to a product name
@@ -338,6 +343,9 @@ def _classify(
     # A bare version: its neighbours and the schedule decide what it is, if anything.
     if long_calendar:
         return Detected(raw, vstart, end, PREFECT_HELM, raw, kind)
+    two_numbers = parsed is not None and len(parsed.release) < 3 and not parsed.is_prerelease
+    if two_numbers and not (schedule is not None and schedule.has_product(CUSTOMER_MANAGED)):
+        return None  # "1.5 GB", "0.25 CPU": two numbers need a product name to be a version
     before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
     after = text[vend : vend + CONTEXT_AFTER]
     if calendar:
@@ -346,16 +354,15 @@ def _classify(
             return Detected(raw, vstart, end, PREFECT_HELM, raw, kind)
         return None  # 2025.06.12 without a chart nearby is a date
     cm_context = bool(_CM_WORDS.search(before) or _CM_WORDS.search(after))
-    if parsed is not None and len(parsed.release) < 3 and not parsed.is_prerelease:
-        # "1.5 GB", "0.25 CPU": two numbers are a version only as a known Customer-Managed
-        # line next to "release" ("can we jump straight to 1.2?"), and then they name the line.
+    if two_numbers:
+        # Only as a known Customer-Managed line next to "release" ("jump straight to 1.2?").
         if cm_context and schedule is not None and schedule.has_line(CUSTOMER_MANAGED, line):
             return Detected(raw, vstart, end, CUSTOMER_MANAGED, f"{raw}.x", "line")
         return None
-    product = _guess_product(line, cm_context, prefect_in_text, schedule)
-    if product is None:
+    guess = _guess_product(line, cm_context, prefect_in_text, schedule)
+    if guess is None:
         return None
-    return Detected(raw, vstart, end, product, raw, kind)
+    return Detected(raw, vstart, end, guess, raw, kind)
 
 
 def _line_start_before(text: str, pos: int) -> bool:

@@ -1,0 +1,250 @@
+"""Version mentions in tickets: each pattern found with its span and product, each look-alike ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage_app.core import defaults
+from triage_app.core.release_csv import parse_release_csv
+from triage_app.core.releases import Schedule
+from triage_app.core.service import TriageService
+from triage_app.core.versions import (
+    MAX_MENTIONS,
+    MAX_SCAN_CHARS,
+    detect_versions,
+    make_resolver,
+    resolve_versions,
+)
+
+DATA = Path(__file__).parents[1] / "data"
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Schedule:
+    data = defaults.resource(defaults.RELEASES_FILE).read_bytes()
+    return Schedule(tuple(parse_release_csv(data)))
+
+
+@pytest.fixture(scope="module")
+def with_cm(shipped: Schedule) -> Schedule:
+    cm = parse_release_csv((DATA / "customer_managed_releases.csv").read_bytes())
+    return Schedule(shipped.releases + tuple(cm))
+
+
+def found(text: str, schedule: Schedule | None) -> list[tuple[str, str | None, str]]:
+    out = []
+    for d in detect_versions(text, schedule):
+        assert text[d.start : d.end] == d.text  # the span is exactly the reported text
+        out.append((d.text, d.product, d.version))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We run Prefect 3.4.7 in prod.", [("Prefect 3.4.7", "prefect", "3.4.7")]),
+        ("pip install prefect==2.19.4", [("prefect==2.19.4", "prefect", "2.19.4")]),
+        ("Flow: prefect-client==2.16.2", [("prefect-client==2.16.2", "prefect", "2.16.2")]),
+        ("workers on prefect>=3.4.1 fail", [("prefect>=3.4.1", "prefect", "3.4.1")]),
+        (
+            "Prefect server version 2.7.0 rejects",
+            [("Prefect server version 2.7.0", "prefect", "2.7.0")],
+        ),
+        ("helm chart 2025.6.12 broke it", [("chart 2025.6.12", "prefect-helm", "2025.6.12")]),
+        (
+            "chart prefect-server @ 2026.6.18212926",
+            [("prefect-server @ 2026.6.18212926", "prefect-helm", "2026.6.18212926")],
+        ),
+        (
+            "installed prefect-cloud-0.8.1.tgz",
+            [("prefect-cloud-0.8.1.tgz", "customer-managed", "0.8.1")],
+        ),
+        ("the helm chart 1.2.3 fails", [("chart 1.2.3", "customer-managed", "1.2.3")]),
+        (
+            "we're on the January 2026 release",
+            [("January 2026 release", "customer-managed", "January 2026")],
+        ),
+        (
+            "still on the Oct 2025 release",
+            [("Oct 2025 release", "customer-managed", "October 2025")],
+        ),
+        ("Does this happen in Prefect 3.x?", [("Prefect 3.x", "prefect", "3.x")]),
+        ("We migrated to Prefect 3 last month", [("Prefect 3", "prefect", "3.x")]),
+        ("Running prefect after upgrading to 2.0b11:", [("2.0b11", "prefect", "2.0b11")]),
+        ("prefect 3.0.0rc1 is broken", [("prefect 3.0.0rc1", "prefect", "3.0.0rc1")]),
+        (
+            "image prefecthq/prefect:3.6.8-python3.14-kubernetes",
+            [("prefecthq/prefect:3.6.8", "prefect", "3.6.8")],
+        ),
+        ("the 2026.7.23210422 chart", [("2026.7.23210422", "prefect-helm", "2026.7.23210422")]),
+    ],
+)
+def test_each_detection_pattern(text: str, expected: list, shipped: Schedule) -> None:
+    assert found(text, shipped) == expected
+
+
+def test_prefect_version_output_takes_only_the_prefect_version(shipped: Schedule) -> None:
+    output = (
+        "$ prefect version\n"
+        "Version:             3.1.0\n"
+        "API version:         0.8.4\n"
+        "Python version:      3.12.2\n"
+        "Git commit:          a1b2c3d4\n"
+        "Built:               Thu, Oct 31, 2024 12:00 PM\n"
+        "OS/Arch:             linux/x86_64\n"
+        "Server type:         server\n"
+        "Pydantic version:    2.9.2\n"
+        "Integrations:\n"
+        "  prefect-kubernetes: 0.5.3\n"
+    )
+    assert found(output, shipped) == [("Version:             3.1.0", "prefect", "3.1.0")]
+    one_line = "Version: 3.2.13 | Server type: server | prefect-redis 0.2.2"
+    assert found(one_line, shipped) == [("Version: 3.2.13", "prefect", "3.2.13")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "python3.12 -m pip install prefect",
+        "Python 3.12.1 and Python version: 3.11.5 with prefect",
+        "Kubernetes 1.29 cluster, k8s v1.29.3, EKS 1.29, kubectl v1.30.0 (prefect)",
+        "Postgres 15, PostgreSQL 15.4 and PostgreSQL 18.x, image postgres:16.2 for prefect",
+        "Helm v3.14.0 and helm 3.15.2 installed the prefect chart",
+        "prefect logs from 2025-06-12 and 12.06.2025 and 2025.06.12 10:31",
+        "prefect server at 10.0.0.12 and 192.168.1.10:4200 (cidr 10.0.0.0/16)",
+        "prefect api on port 4200, localhost:4200, postgres:5432",
+        "prefecthq/prefect@sha256:4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b",
+        "API version: 0.8.4 (prefect)",
+        "prefect uses 1.5 GB of memory and 0.25 CPU, 99.9% of the time",
+        "prefect with pydantic 2.9.2, sqlalchemy 2.0.30, httpx 0.27.0 and uvicorn 0.30.1",
+        "prefect-aws 0.7.4 and prefect-redis 0.2.8 with our 0.7.0 release",
+        "Prefect 2 days ago the deployment failed",
+    ],
+)
+def test_look_alikes_are_not_taken(text: str, with_cm: Schedule) -> None:
+    takes = [d for d in found(text, with_cm) if d[2] != "0.7.0"]
+    assert takes == []
+
+
+def test_integration_version_is_not_the_customer_managed_release(with_cm: Schedule) -> None:
+    text = "prefect-aws 0.7.4 and prefect-redis 0.2.8 with our 0.7.0 release"
+    assert found(text, with_cm) == [("0.7.0", "customer-managed", "0.7.0")]
+
+
+def test_context_decides_the_product_of_a_bare_version(
+    shipped: Schedule, with_cm: Schedule
+) -> None:
+    text = "Do we need to change something in the chart? We're on 0.8.2 going to 1.2.0."
+    assert found(text, with_cm) == [
+        ("0.8.2", "customer-managed", "0.8.2"),
+        ("1.2.0", "customer-managed", "1.2.0"),
+    ]
+    # no Customer-Managed schedule: still a Customer-Managed release by its words, but unknown
+    assert [p for _, p, _ in found(text, shipped)] == ["customer-managed"] * 2
+    # a bare version of a Prefect line, in a Prefect ticket, is Prefect
+    assert found("Prefect 2.7.1 breaks when deploying to 2.7.0 servers", shipped) == [
+        ("Prefect 2.7.1", "prefect", "2.7.1"),
+        ("2.7.0", "prefect", "2.7.0"),
+    ]
+    # ... but not when the ticket never mentions Prefect
+    assert found("We upgraded to 2.7.0 yesterday", shipped) == []
+    # a short calendar version is a chart only with a chart nearby, else it is a date
+    assert found("the latest release version (2022.12.6) of the Helm chart", shipped)[0][1] == (
+        "prefect-helm"
+    )
+
+
+def test_customer_managed_line_named_by_two_numbers(with_cm: Schedule) -> None:
+    text = "We're on the 0.7.0 release. Can we jump straight to 1.2 or go through 0.8 first?"
+    assert found(text, with_cm) == [
+        ("0.7.0", "customer-managed", "0.7.0"),
+        ("1.2", "customer-managed", "1.2.x"),
+        ("0.8", "customer-managed", "0.8.x"),
+    ]
+    assert found("it uses 1.2 GB of memory", with_cm) == []
+
+
+def test_resolution_fills_the_mention(with_cm: Schedule) -> None:
+    text = "We run Prefect 3.4.7, prefect==2.19.4, the January 2026 release and Prefect 3.x"
+    got = {m.text: m for m in resolve_versions(text, with_cm, TODAY)}
+    exact = got["Prefect 3.4.7"]
+    assert (exact.release, exact.release_date, exact.supported_until) == (
+        "3.4.7",
+        "2025-06-26",
+        "2025-12-26",
+    )
+    assert (exact.status, exact.days_left, exact.note) == ("unsupported", -65, "")
+    assert exact.upgrade_target == "3.6.20"  # the latest Prefect release on 2026-03-01
+    near = got["prefect==2.19.4"]
+    assert near.release == "2.19.0" and "nearest release of the same line" in near.note
+    named = got["January 2026 release"]
+    assert (named.product, named.release, named.status) == (
+        "customer-managed",
+        "1.2.0",
+        "supported",
+    )
+    assert named.upgrade_target == "1.2.1"
+    line = got["Prefect 3.x"]
+    assert line.release == "3.6.20" and "exact version" in line.note
+
+
+def test_unknown_versions_and_prereleases(shipped: Schedule, with_cm: Schedule) -> None:
+    cm_missing = resolve_versions("prefect-cloud-0.8.1.tgz", shipped, TODAY)[0]
+    assert (cm_missing.status, cm_missing.release) == ("unknown", None)
+    assert "no Customer-Managed schedule" in cm_missing.note
+    not_in_line = resolve_versions("helm chart 0.9.9", with_cm, TODAY)[0]
+    assert (not_in_line.status, not_in_line.release) == ("unknown", None)
+    rc = resolve_versions("prefect 3.0.0rc1", shipped, TODAY)[0]
+    assert (rc.status, rc.supported_until, rc.days_left) == ("prerelease", None, None)
+    assert "pre-release" in rc.note
+
+
+def test_the_resolver_plugs_into_the_triage_service(with_cm: Schedule) -> None:
+    class Engine:
+        def triage(self, text: str):  # a fake engine: the service only adds versions to it
+            from triage_app.core.result import TriageResult
+
+            return TriageResult("unclear", 0.0)
+
+    service = TriageService(Engine(), resolve_versions=make_resolver(with_cm), today=TODAY)  # type: ignore[arg-type]
+    result = service.triage("we're on prefect-cloud-0.8.2.tgz")
+    assert [v.to_dict()["status"] for v in result.versions] == ["supported"]
+
+
+def test_mentions_are_capped_on_huge_input(shipped: Schedule) -> None:
+    text = "Version: 3.1.0\n" * (MAX_MENTIONS * 3)
+    assert len(detect_versions(text, shipped)) == MAX_MENTIONS
+
+
+def test_ten_megabyte_paste_is_scanned_up_to_the_cap(shipped: Schedule) -> None:
+    # Long runs of digits and dots, and words with no version, must not blow up the scanner.
+    chunk = "1." * 5000 + "prefect release " * 2000 + "9" * 5000 + " v" * 2000 + "\n"
+    filler = (chunk * (10_000_000 // len(chunk) + 1))[:10_000_000]
+    text = "We run Prefect 3.4.7.\n" + filler + " Prefect 3.1.0"
+    mentions = detect_versions(text, shipped)
+    # the head is scanned; what lies beyond MAX_SCAN_CHARS is not (documented cap)
+    assert [m.text for m in mentions] == ["Prefect 3.4.7"]
+    assert len(text) > MAX_SCAN_CHARS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("0123456789.xXvV-=:/@ \nPrefectchartreleasJnuy"), max_size=200)
+)
+def test_never_raises_and_spans_stay_inside(text: str) -> None:
+    for d in detect_versions(text, None):
+        assert 0 <= d.start < d.end <= len(text)
+        assert text[d.start : d.end] == d.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_on_any_text(text: str) -> None:
+    detect_versions(text, None)
+    assert detect_versions("", None) == []
