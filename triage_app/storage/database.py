@@ -40,7 +40,7 @@ class KnowledgeBase:
         """One user action = one transaction; errors roll everything back."""
         with self.lock:
             try:
-                with self.db.atomic():
+                with write_transaction(self.db):
                     yield self.db
             except sqlite3.OperationalError as exc:
                 raise translate_error(exc) from exc
@@ -55,6 +55,34 @@ class KnowledgeBase:
     def close(self) -> None:
         with self.lock:
             self.db.conn.close()
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """A transaction that takes the write lock up front (BEGIN IMMEDIATE); nested, a savepoint.
+
+    Why not sqlite-utils' atomic(): its deferred BEGIN starts as a reader, and when another
+    triage-app commits before this one's first write, SQLite fails the write at once with
+    "database is locked" (a stale snapshot cannot wait). BEGIN IMMEDIATE waits, up to the busy
+    timeout, for the other writer instead.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
 
 
 def translate_error(exc: sqlite3.Error) -> StorageError:
@@ -113,10 +141,7 @@ def _move_aside(path: Path, reason: str) -> MovedAside:
 def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str]:
     """Apply the migrations not yet applied, each in one transaction; return their names."""
     migrations = MIGRATIONS if migrations is None else migrations
-    if "migrations" not in db.table_names():
-        with db.atomic():
-            db.table("migrations").create({"id": int, "name": str, "applied_at": str}, pk="id")
-    applied = {r["name"] for r in db.query("select name from migrations")}
+    applied = _applied(db)
     known = {name for name, _ in migrations}
     unknown = applied - known
     if unknown:
@@ -128,11 +153,29 @@ def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str
     for name, apply in migrations:
         if name in applied:
             continue
-        with db.atomic():
+        # Another instance may be migrating the same file right now: take the write lock, then look
+        # again, so each migration is applied exactly once. The bookkeeping table is created in the
+        # same transaction as the first migration, so no instance ever sees it alone (and takes the
+        # file for a foreign one).
+        with write_transaction(db):
+            if name in _applied(db):
+                continue
+            db.execute(_CREATE_MIGRATIONS)
             apply(db)
             db.table("migrations").insert({"name": name, "applied_at": dt.datetime.now().isoformat()})
         done.append(name)
     return done
+
+
+_CREATE_MIGRATIONS = (
+    "create table if not exists migrations (id integer primary key, name text, applied_at text)"
+)
+
+
+def _applied(db: Database) -> set[str]:
+    if "migrations" not in db.table_names():
+        return set()
+    return {r["name"] for r in db.query("select name from migrations")}
 
 
 def open_knowledge_base(path: Path | None, read_only: bool = False) -> KnowledgeBase:
