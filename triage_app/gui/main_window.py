@@ -663,6 +663,9 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme, self._system_style)
+            # Nested splitters can keep the old palette after a style switch; re-polishing from the
+            # top level (which re-applies the style sheet to every child) brings them along.
+            self.setStyleSheet(self.styleSheet())
         self.settings.set("theme", theme)
         self.theme_actions[theme].setChecked(True)
 

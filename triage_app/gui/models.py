@@ -268,12 +268,21 @@ class ReleasesFilterProxy(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_product(self, product: str) -> None:
-        self._product = product
-        self.invalidateRowsFilter()
+        self._set_filter(product, self._status)
 
     def set_status(self, status: str) -> None:
-        self._status = status
-        self.invalidateRowsFilter()
+        self._set_filter(self._product, status)
+
+    def _set_filter(self, product: str, status: str) -> None:
+        if (product, status) == (self._product, self._status):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 replaces invalidateRowsFilter()
+            self.beginFilterChange()
+            self._product, self._status = product, status
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._product, self._status = product, status
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()

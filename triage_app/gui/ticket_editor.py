@@ -135,6 +135,11 @@ class TicketEditor(QPlainTextEdit):
         if cleaned.replaced_controls or cleaned.split_lines:
             self.pasteCleaned.emit(cleaned.replaced_controls, cleaned.split_lines)
 
+    def changeEvent(self, e: QEvent) -> None:
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.PaletteChange:
+            self.highlighter.refresh_colours()  # tints suited to the new light or dark base
+
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             pos = self.cursorForPosition(e.pos()).position()

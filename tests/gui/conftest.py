@@ -1,0 +1,71 @@
+"""GUI fixtures: a main window on a knowledge base in tmp_path, with today pinned and dialogs recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from triage_app.app import build_main_window
+from triage_app.gui.main_window import MainWindow
+
+TODAY = dt.date(2026, 1, 15)
+
+SPANS_BOTH_TICKET = """Subject: prefect-server 502s after chart upgrade
+
+Since we upgraded the Helm chart last night the Prefect UI shows 502 Bad Gateway and flow runs
+get stuck in Pending. We also enabled Istio sidecar injection on the prefect namespace the same
+day. Clients run Prefect 3.4.7. Is this the chart values or our mesh?
+"""
+
+
+class Dialogs:
+    """Records every message box instead of blocking on it."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [f"{title}\n{text}" for k, title, text in self.shown if kind in (None, k)]
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
+    record = Dialogs()
+
+    def fake(kind: str):  # type: ignore[no-untyped-def]
+        def show(_parent: object, title: str, text: str, *args: object, **kwargs: object) -> object:
+            record.shown.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+
+        return staticmethod(show)
+
+    for kind in ("warning", "information", "critical", "question", "about"):
+        monkeypatch.setattr(QMessageBox, kind, fake(kind))
+
+    def exec_box(box: QMessageBox) -> int:
+        record.shown.append(("exec", box.windowTitle(), box.text()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_box)
+    return record
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+    win = build_main_window(data_dir, TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    win.close()
+
+
+def triage_and_wait(qtbot: QtBot, win: MainWindow, text: str) -> None:
+    with qtbot.waitSignal(win.triageUpdated, timeout=10000):
+        win.load_ticket(text)
