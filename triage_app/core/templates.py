@@ -80,7 +80,12 @@ def is_note(line: str) -> bool:
 
 
 def strip_agent_notes(text: str) -> str:
-    """Remove agent-only lines (starting with //) and tidy the blank lines they leave behind."""
+    """Remove agent-only lines (starting with //) and tidy the blank lines they leave behind.
+
+    Text without notes comes back unchanged: what the engineer wrote by hand is sent as written.
+    """
+    if not any(is_note(line) for line in text.split("\n")):
+        return text
     kept = [line for line in text.split("\n") if not is_note(line)]
     return tidy("\n".join(kept))
 

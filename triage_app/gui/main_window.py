@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         # Hooks for the drafting area: turn the draft into what leaves the app (redaction preview);
         # return None to cancel. Identity until that area plugs in.
         self.prepare_outgoing: Callable[[str, str], str | None] = lambda text, _purpose: text
+        # The drafting area's full draft (templates, prompted fields); None keeps the result's draft.
+        self.compose_draft: Callable[[CurrentTriage], str | None] = lambda _state: None
 
         self._build_widgets()
         self._build_actions()
@@ -135,6 +137,9 @@ class MainWindow(QMainWindow):
         self.draft_pane.exportRequested.connect(self.export_draft)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
         self._restore_layout()
+        from triage_app.gui.export_actions import install as install_drafting
+
+        self.draft_actions = install_drafting(self)
 
     # ------------------------------------------------------------------ construction
 
@@ -493,6 +498,11 @@ class MainWindow(QMainWindow):
     def _refresh_draft(self) -> None:
         state = self.state
         if state.result is None:
+            return
+        composed = self.compose_draft(state)
+        if composed:
+            self.draft_pane.offer(composed)
+            state.draft = self.draft_pane.text()
             return
         policy = self.services.policy if self.services else None
         draft = state.result.draft

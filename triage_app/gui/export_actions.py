@@ -1,0 +1,209 @@
+"""Drafting in the main window: prompted fields, the full template draft, redaction preview, copy and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QObject
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from triage_app import paths
+from triage_app.core import export, redaction
+from triage_app.core.drafting import Drafter
+from triage_app.core.templates import strip_agent_notes
+from triage_app.gui.draft_fields import DraftFields
+from triage_app.gui.redaction_dialog import RedactionDialog
+
+if TYPE_CHECKING:
+    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.state import CurrentTriage
+
+# (dialog) -> accepted?  Tests replace it; the app runs the dialog modally.
+DialogRunner = Callable[[QDialog], bool]
+SETTING_FOLDER = "export_folder"
+SETTING_ENGINEER = "engineer_name"
+SETTING_PERSONAL = "redact_personal"
+_FILTERS = {fmt: export.FORMAT_LABELS[fmt] for fmt in export.FORMATS}
+
+
+def rich_html(text: str) -> str:
+    """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks kept."""
+    paragraphs = [p for p in text.strip("\n").split("\n\n") if p.strip()]
+    body = "".join(
+        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
+        for p in paragraphs
+    )
+    return f"<html><body>{body}</body></html>"
+
+
+class DraftActions(QObject):
+    """Owns the drafting behaviour of one main window; installed once by install()."""
+
+    def __init__(self, window: MainWindow, run_dialog: DialogRunner | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.run_dialog: DialogRunner = run_dialog or (
+            lambda d: d.exec() == QDialog.DialogCode.Accepted
+        )
+        self.fields = DraftFields()
+        self.fields.engineer.setText(window.settings.text(SETTING_ENGINEER, ""))
+        window.draft_pane.extras.addWidget(self.fields)
+        self.fields.changed.connect(self._fields_changed)
+        self._state: CurrentTriage | None = None
+        self.last_redactions: list[redaction.Redaction] = []
+        window.compose_draft = self.compose
+        # Copy and export go through the redaction preview and the export formats of this area.
+        for signal, action, slot in (
+            (window.draft_pane.copyRequested, window.act_copy, self.copy),
+            (window.draft_pane.exportRequested, window.act_export, self.export),
+        ):
+            signal.disconnect()
+            signal.connect(slot)
+            action.triggered.disconnect()
+            action.triggered.connect(slot)
+        self.act_templates = QAction("Edit reply &templates…", window)
+        self.act_templates.setObjectName("editTemplatesAction")
+        self.act_templates.triggered.connect(self.edit_templates)
+        self.act_templates.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        for menu_action in window.menuBar().actions():
+            if menu_action.menu() is not None and window.act_export in menu_action.menu().actions():
+                menu_action.menu().addSeparator()
+                menu_action.menu().addAction(self.act_templates)
+        window.addAction(self.act_templates)
+
+    # -------------------------------------------------------------- draft composition
+
+    def _drafter(self) -> Drafter | None:
+        services = self.window.services
+        step = services.triage.draft if services else None
+        return step if isinstance(step, Drafter) else None
+
+    def compose(self, state: CurrentTriage) -> str | None:
+        """The draft for the editor (agent notes shown) from result, override and fields."""
+        if state is not self._state:
+            if self._state is not None and self._state.result is not None:
+                self.fields.clear_ticket_fields()  # a new ticket: fields belong to the old one
+            self._state = state
+        drafter = self._drafter()
+        if drafter is None or state.result is None or self.window.services is None:
+            return None
+        inputs = self.fields.inputs(state.override_verdict, state.override_bullet)
+        return drafter.draft(state.result, self.window.services.triage.today(), inputs)
+
+    def _fields_changed(self) -> None:
+        self.window.settings.set(SETTING_ENGINEER, self.fields.engineer.text())
+        self.window._refresh_draft()
+
+    # -------------------------------------------------------------- outgoing text
+
+    def outgoing(self, purpose: str) -> str | None:
+        """Agent notes stripped, then the redaction preview; None when the engineer cancels."""
+        text = strip_agent_notes(self.window.draft_pane.text())
+        if not text.strip():
+            self.window.statusBar().showMessage(f"There is no draft to {purpose} yet.", 5000)
+            return None
+        services = self.window.services
+        allow = (services.policy.support_email,) if services else ()
+        personal = self.window.settings.text(SETTING_PERSONAL, "") == "1"
+        dialog = RedactionDialog(text, purpose, allow, personal, self.window)
+        if not dialog.found() and not personal:
+            self.last_redactions = []
+            return text  # nothing to show: keyboard flow stays one keystroke
+        if not self.run_dialog(dialog):
+            return None
+        self.window.settings.set(SETTING_PERSONAL, "1" if dialog.personal.isChecked() else "")
+        self.last_redactions = dialog.kept_masked()
+        return dialog.outgoing()
+
+    def _record(self, fmt: str, destination: str) -> None:
+        """Each copy and export is kept with the triage in history: when, format, where, what was masked."""
+        recorder = getattr(self.window, "history_recorder", None)
+        if recorder is None:
+            return
+        masked = [
+            {"kind": r.kind, "label": r.label, "start": r.start, "end": r.end}
+            for r in self.last_redactions
+        ]
+        recorder.record_export(destination, fmt, masked)
+
+    def copy(self) -> None:
+        text = self.outgoing("copy")
+        if text is None:
+            return
+        mime = QMimeData()
+        mime.setText(text)
+        mime.setHtml(rich_html(text))
+        QGuiApplication.clipboard().setMimeData(mime)
+        self._record("clipboard", "clipboard")  # exports are recorded through draftExported
+        self.window.statusBar().showMessage("Draft copied (plain and rich text).", 5000)
+
+    def export_folder(self) -> Path:
+        return Path(self.window.settings.text(SETTING_FOLDER, "") or paths.documents_dir())
+
+    def export(self) -> None:
+        window = self.window
+        text = self.outgoing("export")
+        if text is None:
+            return
+        day = window.services.triage.today() if window.services else dt.date.today()
+        ref = self.fields.ticket_ref.text()
+        folder = self.export_folder()
+        stem = export.file_stem(ref, day)
+        suggested = next(
+            (p for p in export.candidate_paths(folder, stem, "txt") if not p.exists()),
+            folder / f"{stem}.txt",
+        )
+        name, chosen = QFileDialog.getSaveFileName(
+            window,
+            "Export draft",
+            str(suggested),
+            ";;".join(_FILTERS.values()),
+            _FILTERS["txt"],
+            QFileDialog.Option.DontConfirmOverwrite,  # we never replace: a taken name gets -2, -3, ...
+        )
+        if not name:
+            return
+        path = Path(name)
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in export.FORMATS:
+            fmt = next((f for f, label in _FILTERS.items() if label == chosen), "txt")
+            path = path.with_name(path.name + f".{fmt}")
+        renamed = ""
+        if path.exists():
+            free = next(
+                p for p in export.candidate_paths(path.parent, path.stem, fmt) if not p.exists()
+            )
+            renamed = f" ({path.name} exists and was kept)"
+            path = free
+        data = export.render(text, fmt, export.subject_for(ref, window.state.text))
+        try:
+            export.write_export(path, data)
+        except export.ExportError as exc:
+            QMessageBox.warning(window, "Export failed", f"The draft could not be saved to {path}.\n{exc}")
+            return
+        window.settings.set(SETTING_FOLDER, str(path.parent))
+        self._record(fmt, str(path))
+        window.statusBar().showMessage(f"Draft exported to {path}{renamed}", 8000)
+        window.draftExported.emit(str(path))  # the history recorder keeps when, format and where
+
+    # -------------------------------------------------------------- templates
+
+    def edit_templates(self) -> None:
+        services = self.window.services
+        if services is None:
+            self.window.statusBar().showMessage("The knowledge base is still opening…", 5000)
+            return
+        from triage_app.gui.template_editor import TemplateEditor
+
+        editor = TemplateEditor(services.kb, self.window.reload_services, self.window)
+        self.run_dialog(editor)
+
+
+def install(window: MainWindow) -> DraftActions:
+    """Plug the drafting area into a main window (called by the composition root)."""
+    return DraftActions(window)
