@@ -52,7 +52,7 @@ def run_gui(
         app = QApplication(sys.argv[:1])
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName("triage-app")
-    app.setDesktopFileName(paths.APP_NAME)
+    app.setDesktopFileName("io.prefect.TriageApp")  # packaging/linux/<this>.desktop (Wayland app id)
     window = create_window(data_dir, today)
     try:
         from triage_app.gui.icons import app_icon
@@ -66,6 +66,7 @@ def run_gui(
     window.error_handler.install()
     window.show()
     QTimer.singleShot(0, window.load_services_async)
+    QTimer.singleShot(0, window.autosave.offer_recovery)  # after a crash: offer the work back
     if ticket_text:
         window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
     try:

@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
         self.draft_pane.exportRequested.connect(self.export_draft)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
         self._restore_layout()
+        # Crash safety: the ticket and draft on screen are autosaved and offered back after a crash.
+        from triage_app.gui.autosave import DraftAutosave
+
+        self.autosave = DraftAutosave(self, data_dir)
         from triage_app.gui.export_actions import install as install_drafting
 
         self.draft_actions = install_drafting(self)
@@ -721,6 +725,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.autosave.finish()  # a normal close: nothing to recover next time
         self.debounce.stop()
         self.runner.wait(5000)
         self._loader_pool.waitForDone(5000)
