@@ -215,3 +215,29 @@ def test_sigkill_while_writing_an_export_leaves_it_complete_or_absent(tmp_path: 
     assert _assert_complete_export(target, lines) in (1, 2)
     # Leftover temp files are hidden dot-files next to the target; the target itself is never partial.
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == [target.name]
+
+
+def test_a_full_disk_is_reported_plainly_and_loses_nothing_already_saved(tmp_path: Path) -> None:
+    from triage_app.core.result import TriageResult
+    from triage_app.storage.errors import StorageError
+
+    path = tmp_path / "knowledge.db"
+    kb = open_knowledge_base(path)
+    try:
+        with kb.transaction() as db:
+            kept = history_repo.save_triage(
+                db, "saved before the disk filled", TriageResult("unclear", 0)
+            )
+        # SQLite's own "database or disk is full" (SQLITE_FULL), without filling a real disk.
+        pages = kb.db.execute("pragma page_count").fetchone()[0]
+        kb.db.execute(f"pragma max_page_count = {pages}")
+        with (
+            pytest.raises(StorageError, match="disk is full: the change was not saved"),
+            kb.transaction() as db,
+        ):
+            history_repo.save_triage(db, "x" * 200_000, TriageResult("unclear", 0))
+        assert history_repo.get_triage(kb.db, kept) is not None
+        assert history_repo.count(kb.db) == 1
+    finally:
+        kb.close()
+    _integrity(path)
