@@ -125,7 +125,11 @@ class VersionTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(VERSION_COLUMNS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and horizontal
+            and 0 <= section < len(VERSION_COLUMNS)
+        ):
             return VERSION_COLUMNS[section]
         return None
 
@@ -216,7 +220,11 @@ class ReleasesTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(RELEASE_COLUMNS):
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and horizontal
+            and 0 <= section < len(RELEASE_COLUMNS)
+        ):
             return RELEASE_COLUMNS[section]
         return None
 

@@ -33,8 +33,12 @@ Importer = Callable[[Path], str]  # returns a one-line summary; raises with a cl
 
 
 def schedule_rows(schedule: Schedule, as_of: dt.date) -> list[ScheduleRow]:
+    """The schedule as it stood on `as_of`: releases published later are left out, since a
+    support status for a release that did not exist yet would read as "supported"."""
     rows = []
     for r in schedule.releases:
+        if r.release_date > as_of:
+            continue
         support = schedule.support(r, as_of)
         rows.append(
             ScheduleRow(

@@ -1,0 +1,127 @@
+"""Releases view and item models: filters by product and status, "as of" date, sorting, CSV import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import SPANS_BOTH_TICKET, Dialogs, triage_and_wait
+from triage_app.gui.main_window import MainWindow
+from triage_app.gui.models import STATUS_ROLE
+from triage_app.gui.releases_view import ReleasesView
+
+
+def _open(window: MainWindow) -> ReleasesView:
+    window.show_releases()
+    view = window.releases_view
+    assert view is not None
+    return view
+
+
+def _column(view: ReleasesView, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list[object]:
+    proxy = view.proxy
+    return [proxy.index(r, col).data(role) for r in range(proxy.rowCount())]
+
+
+def test_models_pass_the_model_tester(
+    qtbot: QtBot, window: MainWindow, qtmodeltester: ModelTester
+) -> None:
+    triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
+    qtmodeltester.check(window.verdict_card.match_model)
+    qtmodeltester.check(window.release_panel.model)
+    view = _open(window)
+    qtmodeltester.check(view.model)
+    qtmodeltester.check(view.proxy)
+    view.close()
+
+
+def test_filters_by_product_and_status(window: MainWindow) -> None:
+    view = _open(window)
+    total = view.model.rowCount()
+    assert view.proxy.rowCount() == total > 300
+    assert view.count_label.text() == f"{total} of {total} releases"
+
+    view.product_combo.setCurrentIndex(view.product_combo.findData("prefect-helm"))
+    helm = view.proxy.rowCount()
+    assert 0 < helm < total
+    assert set(_column(view, 0)) == {"prefect-helm"}
+
+    view.status_combo.setCurrentIndex(view.status_combo.findData("supported"))
+    assert set(_column(view, 6, STATUS_ROLE)) == {"supported"}
+    assert 0 < view.proxy.rowCount() < helm
+    assert view.count_label.text().startswith(f"{view.proxy.rowCount()} of {total}")
+
+    view.product_combo.setCurrentIndex(0)
+    view.status_combo.setCurrentIndex(0)
+    assert view.proxy.rowCount() == total
+    view.close()
+
+
+def test_as_of_date_recomputes_status(window: MainWindow) -> None:
+    view = _open(window)
+    view.product_combo.setCurrentIndex(view.product_combo.findData("prefect"))
+    view.status_combo.setCurrentIndex(view.status_combo.findData("supported"))
+    supported_now = view.proxy.rowCount()
+    view.as_of.setDate(QDate(2023, 1, 1))
+    assert view.as_of_date() == dt.date(2023, 1, 1)
+    versions_then = set(_column(view, 1))
+    assert versions_then and supported_now
+    assert all(v.startswith("2.") for v in versions_then)  # 3.x did not exist yet
+    view.close()
+
+
+def test_sorting_by_release_date_and_version(window: MainWindow) -> None:
+    view = _open(window)
+    view.product_combo.setCurrentIndex(view.product_combo.findData("prefect"))
+    view.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    dates = _column(view, 3)
+    assert dates == sorted(dates)
+    view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    versions = _column(view, 1)
+    # Versions sort as versions, not text: 3.10.x comes after 3.9.x.
+    ordered = [tuple(int(p) for p in str(v).split(".")[:3] if p.isdigit()) for v in versions]
+    finals = [o for o in ordered if len(o) == 3]
+    assert finals == sorted(finals, reverse=True)
+    view.close()
+
+
+def test_import_csv_adds_releases(window: MainWindow, tmp_path: Path, dialogs: Dialogs) -> None:
+    view = _open(window)
+    before = view.model.rowCount()
+    csv_file = tmp_path / "cm.csv"
+    csv_file.write_text(
+        "product,version,release_date,name\n"
+        "customer-managed,0.8.1,2025-10-15,October 2025\n"
+        "customer-managed,1.2.0,2026-01-10,January 2026\n",
+        encoding="utf-8",
+    )
+    assert view.import_file(csv_file)
+    assert view.model.rowCount() == before + 2
+    assert view.product_combo.findData("customer-managed") >= 0
+    assert any("2 added" in t for t in dialogs.texts("information"))
+    # The services were rebuilt: a ticket naming the CM release now resolves it.
+    assert (
+        "customer-managed"
+        in window.services.triage.triage("we run prefect-cloud-0.8.1.tgz").versions[0].product
+    )
+    view.close()
+
+
+def test_bad_csv_is_refused_and_changes_nothing(
+    window: MainWindow, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    view = _open(window)
+    before = view.model.rowCount()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "product,version,release_date\ncustomer-managed,0.9.0,not-a-date\n", encoding="utf-8"
+    )
+    assert not view.import_file(bad)
+    assert view.model.rowCount() == before
+    warning = "\n".join(dialogs.texts("warning"))
+    assert "bad.csv" in warning and "unchanged" in warning
+    view.close()
