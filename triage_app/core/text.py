@@ -148,6 +148,15 @@ def _split_lines(folded: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Command output laid out in columns (kubectl get / describe events, helm list, docker ps,
+# scanner tables): three or more cells separated by runs of spaces or box-drawing bars.
+_TABLE_ROW = re.compile(r"^\s*\S+(?:\s\S+)*(?:(?:\s{2,}|\t|\s*[|\u2502]\s*)\S+(?:\s\S+)*){2,}\s*[|\u2502]?\s*$")
+
+
+def _is_table_row(line: str) -> bool:
+    return len(line) < 400 and _TABLE_ROW.match(line) is not None
+
+
 _LEVEL_START = re.compile(r"^\s*\[?(?:info|warning|warn|error|debug|critical|fatal|trace)\b\]?\s*[:|\-\]]")
 
 
@@ -217,7 +226,9 @@ def _classify(folded: str, markers: tuple[str, ...]) -> list[Line]:
             roles[i] = LOG
             continue
         in_traceback = False
-        if _is_log(t, markers):
+        if _is_log(t, markers) or (_is_table_row(t) and (
+                (i > 0 and _is_table_row(texts[i - 1])) or
+                (i + 1 < len(texts) and _is_table_row(texts[i + 1])))):
             roles[i] = LOG
         elif in_fence or _YAMLISH.match(t):
             roles[i] = CODE
