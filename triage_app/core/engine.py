@@ -284,10 +284,15 @@ class TriageEngine:
                         break
                     negated.add(k)
             elif fam == "negation_after":
-                for k in range(h.first - 1, max(-1, h.first - 1 - _NEG_WINDOW_BEFORE_CUE), -1):
-                    if not same_clause(k, k + 1):
-                        break
+                # "Istio, but that's irrelevant": filler words between the term and the cue
+                # ("but", "that", "is") do not use up the window.
+                k = h.first - 1
+                counted = 0
+                while k >= 0 and counted < _NEG_WINDOW_BEFORE_CUE and same_clause(k, k + 1):
                     negated.add(k)
+                    if tokens[k].text not in self._skip:
+                        counted += 1
+                    k -= 1
         return negated
 
     # ------------------------------------------------------------------------------ triage
