@@ -136,6 +136,12 @@ class MainWindow(QMainWindow):
         self.draft_pane.copyRequested.connect(self.copy_draft)
         self.draft_pane.exportRequested.connect(self.export_draft)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
+        # History: the ticket on screen is one saved triage, updated as it changes.
+        from triage_app.gui.history_view import install_recorder
+
+        self.history_recorder = install_recorder(self)
+        self._history_view: Any = None
+        self._kb_editor: Any = None
         self._restore_layout()
         # Crash safety: the ticket and draft on screen are autosaved and offered back after a crash.
         from triage_app.gui.autosave import DraftAutosave
@@ -244,6 +250,8 @@ class MainWindow(QMainWindow):
         self.act_export = self._action("&Export draft…", self.export_draft, ("Ctrl+E",))
         self.act_releases = self._action("&Release schedule…", self.show_releases, ("Ctrl+R",))
         self.act_import = self._action("&Import releases (CSV)…", self.import_releases)
+        self.act_history = self._action("&History…", self.show_history, ("Ctrl+H",))
+        self.act_kb_editor = self._action("&Knowledge base…", self.show_kb_editor, ("Ctrl+K",))
         self.act_quit = self._action(
             "&Quit",
             self.close,
@@ -273,6 +281,8 @@ class MainWindow(QMainWindow):
             self.act_copy,
             self.act_export,
             self.act_releases,
+            self.act_history,
+            self.act_kb_editor,
             self.act_shortcuts,
             self.act_quit,
         ]
@@ -287,6 +297,8 @@ class MainWindow(QMainWindow):
         draft.addActions([self.act_copy, self.act_export])
         releases = bar.addMenu("&Releases")
         releases.addActions([self.act_releases, self.act_import])
+        kb_menu = bar.addMenu("&Knowledge")
+        kb_menu.addActions([self.act_history, self.act_kb_editor])
         view = bar.addMenu("&View")
         theme = view.addMenu("&Theme")
         theme.addActions(list(self.theme_actions.values()))
@@ -723,7 +735,51 @@ class MainWindow(QMainWindow):
         for key in ("window/geometry", "window/state", "splitter/top", "splitter/main"):
             self.settings.set(key, QByteArray())
 
+    def show_history(self) -> None:
+        if self.services is None:
+            self.statusBar().showMessage("The knowledge base is still opening…", 5000)
+            return
+        from triage_app.gui.history_view import HistoryView
+
+        self.history_recorder.flush()  # the ticket on screen appears in the list
+        if self._history_view is None:
+            self._history_view = HistoryView(
+                self.services,
+                export_folder=lambda: Path(
+                    self.settings.text("export_folder", "") or paths.documents_dir()
+                ),
+                parent=self,
+            )
+            self._history_view.reopenRequested.connect(self._reopen_from_history)
+        else:
+            self._history_view.refresh()
+        self._history_view.show()
+        self._history_view.raise_()
+        self._history_view.activateWindow()
+
+    def _reopen_from_history(self, entry: Any) -> None:
+        self.history_recorder.flush()
+        self.load_ticket(
+            entry.ticket, entry.override_verdict or "", entry.override_bullet or "", entry.id
+        )
+        self.raise_()
+        self.activateWindow()
+
+    def show_kb_editor(self) -> None:
+        if self.services is None:
+            self.statusBar().showMessage("The knowledge base is still opening…", 5000)
+            return
+        from triage_app.gui.kb_editor import KbEditor
+
+        if self._kb_editor is None:
+            self._kb_editor = KbEditor(self.services, parent=self)
+            self._kb_editor.changed.connect(self.reload_services)
+        self._kb_editor.show()
+        self._kb_editor.raise_()
+        self._kb_editor.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.history_recorder.flush()
         self.save_layout()
         self.autosave.finish()  # a normal close: nothing to recover next time
         self.debounce.stop()

@@ -69,6 +69,9 @@ def _rows(db: Database, name: str) -> list[dict[str, Scalar]]:
         if name == "settings" and _is_local_setting(row.get("key")):
             continue
         rows[tuple(row.get(k) for k in spec.key)] = row
+    if spec.surrogate:
+        # Row order is meaning here (the engine reads vocabulary in id order): keep it.
+        return list(rows.values())
     return [rows[k] for k in sorted(rows, key=lambda k: tuple(str(v) for v in k))]
 
 

@@ -1,0 +1,152 @@
+"""The Knowledge Base window: validated edits in one transaction, undo, live term counts, sharing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.gui.conftest import triage_and_wait
+from triage_app.gui.kb_editor import KbEditor
+from triage_app.gui.main_window import MainWindow
+from triage_app.storage import policy_repo, releases_repo, templates_repo
+
+
+@pytest.fixture
+def editor(qtbot: QtBot, window: MainWindow) -> KbEditor:
+    window.show_kb_editor()
+    ed = window._kb_editor
+    assert isinstance(ed, KbEditor)
+    qtbot.addWidget(ed)
+    ed.confirm = lambda _title, _text: True
+    return ed
+
+
+def db(ed: KbEditor):  # type: ignore[no-untyped-def]
+    return ed.services.kb.db
+
+
+def terms(ed: KbEditor, bullet: str) -> list[str]:
+    return [
+        r["term"] for r in db(ed).query("select term from vocabulary where bullet = ?", [bullet])
+    ]
+
+
+def test_bullets_are_verbatim_and_terms_are_added_removed_and_undone(editor: KbEditor) -> None:
+    policy = editor.services.policy
+    editor.bullet_list.setCurrentRow(3)
+    bullet = policy.bullet(editor.current_bullet() or "")
+    assert bullet is not None
+    assert editor.bullet_title.text() == bullet.title
+    assert editor.bullet_desc.text() == bullet.description
+    before = terms(editor, bullet.title)
+    assert editor.term_table.rowCount() == len(before)
+
+    editor.new_term.setText("zeebe-gateway")
+    editor.add_term_button.click()
+    assert "zeebe-gateway" in terms(editor, bullet.title)
+    assert editor.undo_button.isEnabled()
+    assert not editor.add_term(bullet.title, "zeebe-gateway")  # duplicate refused
+    assert "already" in editor.status.text()
+    assert not editor.add_term(bullet.title, "   ")
+    assert editor.undo()
+    assert terms(editor, bullet.title) == before
+    assert policy_repo.read_policy(db(editor)).bullet(bullet.title) == bullet  # policy untouched
+
+    editor.term_table.selectRow(0)
+    editor.remove_term_button.click()
+    assert len(terms(editor, bullet.title)) == len(before) - 1
+    assert editor.undo()
+    assert sorted(terms(editor, bullet.title)) == sorted(before)
+
+
+def test_term_hits_count_history_tickets_live(
+    qtbot: QtBot, window: MainWindow, editor: KbEditor
+) -> None:
+    triage_and_wait(qtbot, window, "Our Zeebe-gateway sidecar breaks the prefect worker")
+    window.history_recorder.flush()
+    editor.new_term.setText("zeebe-gateway")
+    assert editor.new_term_hits.text() == "1 history ticket"
+    editor.new_term.setText("no-ticket-mentions-this")
+    assert editor.new_term_hits.text() == "0 history tickets"
+    editor.add_term(editor.current_bullet() or "", "zeebe-gateway")
+    hits = {
+        editor.term_table.item(r, 0).text(): editor.term_table.item(r, 3).text()
+        for r in range(editor.term_table.rowCount())
+    }
+    assert hits["zeebe-gateway"] == "1"
+
+
+def test_template_with_unknown_placeholder_is_refused_and_reset_works(editor: KbEditor) -> None:
+    editor.template_list.setCurrentRow(0)
+    name = editor.current_template()
+    original = templates_repo.read_templates(db(editor))[name]
+    assert not editor.save_template(name, original + "\n{no_such_placeholder}\n")
+    assert "no_such_placeholder" in editor.status.text()
+    assert templates_repo.read_templates(db(editor))[name] == original
+    assert editor.save_template(name, original + "\nThanks again!\n")
+    assert name in templates_repo.customized(db(editor))
+    assert editor.reset_template(name)
+    assert templates_repo.read_templates(db(editor))[name] == original
+    assert editor.undo()  # back to the customized text
+    assert "Thanks again!" in templates_repo.read_templates(db(editor))[name]
+
+
+def test_releases_edit_add_delete_import_export(editor: KbEditor, tmp_path: Path) -> None:
+    first = db(editor).execute("select product, version from releases limit 1").fetchone()
+    assert not editor.edit_release(first[0], first[1], "release_date", "next tuesday")
+    assert "not a date" in editor.status.text()
+    assert editor.edit_release(first[0], first[1], "release_date", "2020-02-02")
+    assert editor.undo()
+    assert editor.add_release("prefect", "9.9.9", "2026-01-01")
+    assert any(r.version == "9.9.9" for r in releases_repo.read_releases(db(editor)))
+    assert editor.delete_release("prefect", "9.9.9")
+    out = tmp_path / "releases.csv"
+    assert editor.export_releases(out)
+    n = len(releases_repo.read_releases(db(editor)))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("product,version,release_date\nprefect,1.0.0,yesterday\n", "utf-8")
+    assert not editor.import_releases(bad)
+    assert len(releases_repo.read_releases(db(editor))) == n
+    assert editor.import_releases(out)
+
+
+def test_settings_are_validated_saved_and_undone(editor: KbEditor) -> None:
+    editor.engineer_edit.setText("Ada Lovelace")
+    editor.signature_edit.setPlainText("-- Ada, Prefect support")
+    editor.ending_soon_spin.setValue(45)
+    editor.support_months_spin.setValue(9)
+    editor.retention_spin.setValue(90)
+    assert editor.save_settings()
+    assert policy_repo.get_setting(db(editor), "engineer_name") == "Ada Lovelace"
+    assert releases_repo.ending_soon_days(db(editor)) == 45
+    assert editor.services.policy.support_months == 9  # services reloaded
+    editor.engineer_edit.setText("x" * 500)
+    assert not editor.save_settings()
+    assert policy_repo.get_setting(db(editor), "engineer_name") == "Ada Lovelace"
+    assert editor.undo()
+    assert policy_repo.get_setting(db(editor), "engineer_name") is None
+    assert editor.services.policy.support_months == 6
+
+
+def test_bundle_export_then_import_shows_the_diff_first(editor: KbEditor, tmp_path: Path) -> None:
+    out = tmp_path / "kb.json"
+    assert editor.add_term(editor.current_bullet() or "", "exported-term")
+    assert editor.export_bundle(out)
+    assert editor.undo()
+    asked: list[str] = []
+    editor.confirm = lambda _t, text: asked.append(text) is None and False
+    assert not editor.import_bundle(out, "merge")
+    assert "Vocabulary: 1 added" in asked[0]
+    assert "exported-term" not in terms(editor, editor.current_bullet() or "")
+    editor.confirm = lambda _t, _text: True
+    assert editor.import_bundle(out, "merge")
+    assert "exported-term" in terms(editor, editor.current_bullet() or "")
+    tampered = json.loads(out.read_text("utf-8"))
+    tampered["sections"]["settings"]["rows"].append({"key": "x", "value": "y"})
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(tampered), "utf-8")
+    assert not editor.import_bundle(bad, "replace")
+    assert "wrong checksum" in editor.diff_view.toPlainText()

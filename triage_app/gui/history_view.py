@@ -1,0 +1,531 @@
+"""History: the recorder that keeps the window's triage saved, and the History window (search, filters)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app.core.result import VERDICT_LABELS, VERDICTS
+from triage_app.storage import corrections_repo, history_repo
+from triage_app.storage.errors import StorageError
+from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
+
+if TYPE_CHECKING:
+    from triage_app.app import Services
+    from triage_app.gui.state import CurrentTriage
+
+Index = QModelIndex | QPersistentModelIndex
+SAVE_DELAY_MS = 1500  # after the last change: one write per pause in typing, not per keystroke
+PAGE = 100
+VERDICT_COLOURS = {
+    "in_scope": "#1b7f3b",
+    "out_of_scope": "#b3261e",
+    "spans_both": "#a15c07",
+    "unclear": "#5f6368",
+}
+SnippetRole = Qt.ItemDataRole.UserRole + 1
+
+
+class HistoryRecorder(QObject):
+    """Saves the window's current triage as ONE history row, updated while the ticket changes.
+
+    Changes are coalesced by a single-shot timer; the write is one small transaction. An override
+    is recorded as a correction in the same transaction (and removed when it is taken back).
+    """
+
+    saved = Signal(int)  # history id
+    failed = Signal(str)
+
+    def __init__(
+        self, services: Callable[[], Services | None], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._state: CurrentTriage | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SAVE_DELAY_MS)
+        self.timer.timeout.connect(self.flush)
+
+    def schedule(self, state: CurrentTriage) -> None:
+        if self._state is not None and self._state is not state:
+            self.flush()  # a new ticket started: the previous one is saved first
+        self._state = state
+        self.timer.start()
+
+    def flush(self) -> int | None:
+        """Save now (also called on close); returns the history id or None."""
+        self.timer.stop()
+        state, services = self._state, self._services()
+        if state is None or services is None or state.result is None or not state.text.strip():
+            return None
+        if services.kb.read_only:
+            return None
+        try:
+            with services.kb.transaction() as db:
+                state.history_id = history_repo.save_triage(
+                    db,
+                    state.text,
+                    state.result,
+                    triage_id=state.history_id,
+                    override_verdict=state.override_verdict or None,
+                    override_bullet=state.override_bullet or None,
+                    draft=state.draft,
+                    source="gui",
+                )
+                if state.overridden or _has_correction(db, state.history_id):
+                    corrections_repo.record_correction(
+                        db,
+                        state.text,
+                        state.result,
+                        state.effective_verdict,
+                        state.override_bullet or None,
+                        triage_id=state.history_id,
+                    )
+                history_repo.apply_retention(db, services.today)
+        except StorageError as exc:
+            self.failed.emit(f"The triage was not saved to history: {exc}")
+            return None
+        self.saved.emit(state.history_id)
+        return state.history_id
+
+    def record_export(self, destination: str, fmt: str, redacted: list[Any] | None = None) -> None:
+        """Remember a copy or export of the current draft with its triage."""
+        history_id = self.flush()
+        services = self._services()
+        if history_id is None or services is None:
+            return
+        try:
+            with services.kb.transaction() as db:
+                history_repo.record_export(db, history_id, fmt, destination, redacted or [])
+        except StorageError as exc:
+            self.failed.emit(f"The export was not recorded in history: {exc}")
+
+
+def _has_correction(db: Any, history_id: int) -> bool:
+    return bool(list(db.query("select 1 from corrections where triage_id = ?", [history_id])))
+
+
+def install_recorder(window: Any) -> HistoryRecorder:
+    """Connect a recorder to a MainWindow: triage/override updates, hand-edited drafts, exports."""
+    recorder = HistoryRecorder(lambda: window.services, window)
+    window.triageUpdated.connect(recorder.schedule)
+    window.draft_pane.edit.textChanged.connect(
+        lambda: recorder.schedule(window.state) if window.state.result is not None else None
+    )
+    window.draftExported.connect(
+        lambda path: recorder.record_export(path, Path(path).suffix.lstrip(".") or "txt")
+    )
+    recorder.failed.connect(lambda msg: window.statusBar().showMessage(msg, 8000))
+    return recorder
+
+
+# ---------------------------------------------------------------------------- model
+
+
+class HistoryTableModel(QAbstractTableModel):
+    """Pages of history rows, newest first; more are fetched as the view scrolls (never all rows)."""
+
+    COLUMNS = ("When", "Verdict", "Bullet", "Ticket")
+
+    def __init__(self, fetch: Callable[[int, int], list[HistoryEntry]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._fetch = fetch
+        self._rows: list[HistoryEntry] = []
+        self._exhausted = True
+
+    def reset(self, fetch: Callable[[int, int], list[HistoryEntry]] | None = None) -> None:
+        self.beginResetModel()
+        if fetch is not None:
+            self._fetch = fetch
+        self._rows = self._fetch(PAGE, 0)
+        self._exhausted = len(self._rows) < PAGE
+        self.endResetModel()
+
+    def entry(self, row: int) -> HistoryEntry:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        more = self._fetch(PAGE, len(self._rows))
+        self._exhausted = len(more) < PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        e = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return e.created_at.replace("T", " ")[:16]
+            if col == 1:
+                label = VERDICT_LABELS.get(e.final_verdict, e.final_verdict)
+                return label + (" ✎" if e.override_verdict or e.override_bullet else "")
+            if col == 2:
+                return e.final_bullet or "—"
+            if col == 3:
+                return " ".join((e.title if not e.snippet else _plain(e.snippet)).split())
+        if role == SnippetRole and col == 3:
+            return e.snippet
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 1 and (e.override_verdict or e.override_bullet):
+                engine = VERDICT_LABELS.get(e.verdict, e.verdict)
+                return f"Overridden by the engineer; the engine said {engine}"
+            if col == 3:
+                return e.ticket[:600]
+        if role == Qt.ItemDataRole.BackgroundRole and col == 1:
+            return QColor(VERDICT_COLOURS.get(e.final_verdict, "#5f6368"))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
+            return QColor("white")
+        if role == Qt.ItemDataRole.AccessibleTextRole and col == 1:
+            return f"Verdict {VERDICT_LABELS.get(e.final_verdict, e.final_verdict)}"
+        return None
+
+
+def _plain(snippet: str) -> str:
+    return snippet.replace(HIT_START, "").replace(HIT_END, "")
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape the ticket text first, then turn the hit markers into bold: text is never HTML."""
+    escaped = html.escape(" ".join(snippet.split()))
+    return escaped.replace(HIT_START, "<b><u>").replace(HIT_END, "</u></b>")
+
+
+class SnippetDelegate(QStyledItemDelegate):
+    """Draws a search snippet with its hits highlighted (escaped rich text, one line)."""
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
+        snippet = index.data(SnippetRole)
+        if not snippet:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(opt.font)
+        doc.setDocumentMargin(2)
+        doc.setHtml(snippet_html(snippet))
+        painter.save()
+        painter.translate(opt.rect.topLeft())
+        painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return super().sizeHint(option, index)
+
+
+# ---------------------------------------------------------------------------- window
+
+
+class HistoryView(QDialog):
+    """Saved triages: search, filter, reopen, delete, export, retention."""
+
+    reopenRequested = Signal(object)  # HistoryEntry
+
+    def __init__(
+        self,
+        services: Services,
+        export_folder: Callable[[], Path] = Path.home,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setWindowTitle("History — triage-app")
+        self.setAccessibleName("History of saved triages")
+        self.services = services
+        self.export_folder = export_folder
+        self.resize(1000, 600)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("historySearch")
+        self.search_edit.setAccessibleName("Search tickets and drafts")
+        self.search_edit.setPlaceholderText("Search tickets and drafts…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.verdict_combo = QComboBox()
+        self.verdict_combo.setObjectName("historyVerdict")
+        self.verdict_combo.setAccessibleName("Filter by verdict")
+        self.verdict_combo.addItem("All verdicts", "")
+        for v in VERDICTS:
+            self.verdict_combo.addItem(VERDICT_LABELS[v], v)
+        self.bullet_combo = QComboBox()
+        self.bullet_combo.setObjectName("historyBullet")
+        self.bullet_combo.setAccessibleName("Filter by bullet")
+        self.bullet_combo.addItem("All bullets", "")
+        for b in services.policy.bullets:
+            self.bullet_combo.addItem(b.title, b.title)
+        self.since_check = QCheckBox("Since")
+        self.since_check.setObjectName("historySinceCheck")
+        self.since_edit = QDateEdit()
+        self.since_edit.setObjectName("historySince")
+        self.since_edit.setAccessibleName("Only triages since this date")
+        self.since_edit.setCalendarPopup(True)
+        self.since_edit.setDisplayFormat("yyyy-MM-dd")
+        self.since_edit.setDate(QDate.currentDate().addDays(-30))
+        self.since_edit.setEnabled(False)
+
+        self.model = HistoryTableModel(self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setAccessibleName("Saved triages, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegateForColumn(3, SnippetDelegate(self.table))
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 130)
+        self.table.setColumnWidth(1, 130)
+        self.table.setColumnWidth(2, 260)
+        self.table.doubleClicked.connect(lambda _i: self.reopen_selected())
+
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("historyCount")
+        self.reopen_button = QPushButton("&Reopen")
+        self.reopen_button.setObjectName("historyReopen")
+        self.delete_button = QPushButton("&Delete…")
+        self.delete_button.setObjectName("historyDelete")
+        self.delete_all_button = QPushButton("Delete &all…")
+        self.delete_all_button.setObjectName("historyDeleteAll")
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setObjectName("historyExport")
+        self.export_button.setToolTip("Export the triages shown (filters apply) to CSV or JSONL")
+        self.retention_spin = QSpinBox()
+        self.retention_spin.setObjectName("historyRetention")
+        self.retention_spin.setAccessibleName("Keep triages for this many days (0: forever)")
+        self.retention_spin.setRange(0, 3650)
+        self.retention_spin.setSpecialValueText("forever")
+        self.retention_spin.setSuffix(" days")
+        for button, name in (
+            (self.reopen_button, "Reopen the selected ticket in the main window"),
+            (self.delete_button, "Delete the selected triage"),
+            (self.delete_all_button, "Delete every saved triage"),
+            (self.export_button, "Export history"),
+        ):
+            button.setAccessibleName(name)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 3)
+        filters.addWidget(self.verdict_combo, 1)
+        filters.addWidget(self.bullet_combo, 2)
+        filters.addWidget(self.since_check)
+        filters.addWidget(self.since_edit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        keep = QLabel("Keep for")
+        keep.setBuddy(self.retention_spin)
+        buttons.addWidget(keep)
+        buttons.addWidget(self.retention_spin)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.delete_all_button)
+        buttons.addWidget(self.reopen_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(200)
+        self.debounce.timeout.connect(self.refresh)
+        self.search_edit.textChanged.connect(lambda _t: self.debounce.start())
+        self.verdict_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.bullet_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.since_check.toggled.connect(self._since_toggled)
+        self.since_edit.dateChanged.connect(lambda _d: self.refresh())
+        self.reopen_button.clicked.connect(self.reopen_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_all_button.clicked.connect(self.delete_all)
+        self.export_button.clicked.connect(self.choose_and_export)
+        with services.kb.lock:
+            self.retention_spin.setValue(history_repo.retention_days(services.kb.db) or 0)
+        self.retention_spin.editingFinished.connect(self.apply_retention)
+        self.refresh()
+
+    # ------------------------------------------------------------------ queries
+
+    def current_filter(self) -> HistoryFilter:
+        since = self.since_edit.date().toPython() if self.since_check.isChecked() else None
+        return HistoryFilter(
+            search=self.search_edit.text(),
+            verdict=self.verdict_combo.currentData() or None,
+            bullet=self.bullet_combo.currentData() or None,
+            since=since if isinstance(since, dt.date) else None,
+        )
+
+    def _fetch(self, limit: int, offset: int) -> list[HistoryEntry]:
+        # One indexed page (benchmarks/bench_history.py: well under 10 ms at 100,000 rows).
+        with self.services.kb.lock:
+            return history_repo.search(self.services.kb.db, self.current_filter(), limit, offset)
+
+    def refresh(self) -> None:
+        self.debounce.stop()
+        self.model.reset()
+        with self.services.kb.lock:
+            total = history_repo.count(self.services.kb.db, self.current_filter())
+        self.count_label.setText(f"{total} triage{'s' if total != 1 else ''}")
+        has_rows = self.model.rowCount() > 0
+        self.delete_all_button.setEnabled(has_rows or total > 0)
+        if has_rows and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def _since_toggled(self, on: bool) -> None:
+        self.since_edit.setEnabled(on)
+        self.refresh()
+
+    def selected_entry(self) -> HistoryEntry | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    # ------------------------------------------------------------------ actions
+
+    def reopen_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.reopenRequested.emit(entry)
+
+    def delete_selected(self) -> bool:
+        entry = self.selected_entry()
+        if entry is None:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Delete triage",
+            f"Delete the triage of {entry.created_at.replace('T', ' ')[:16]}?\n\n"
+            f"{entry.title[:120]}\n\nWhat was learned from it stays (see Corrections).",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self._write(lambda db: history_repo.delete_triage(db, entry.id))
+
+    def delete_all(self) -> bool:
+        with self.services.kb.lock:
+            total = history_repo.count(self.services.kb.db)
+        answer = QMessageBox.warning(
+            self,
+            "Delete all history",
+            f"Delete all {total} saved triages? This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        return self._write(history_repo.delete_all)
+
+    def apply_retention(self) -> bool:
+        days = self.retention_spin.value()
+        with self.services.kb.lock:
+            if days == (history_repo.retention_days(self.services.kb.db) or 0):
+                return False
+
+        def change(db: Any) -> None:
+            history_repo.set_retention_days(db, days)
+            history_repo.apply_retention(db, self.services.today)
+
+        return self._write(change)
+
+    def _write(self, change: Callable[[Any], Any]) -> bool:
+        try:
+            with self.services.kb.transaction() as db:
+                change(db)
+        except StorageError as exc:
+            QMessageBox.warning(self, "History not changed", str(exc))
+            return False
+        self.refresh()
+        return True
+
+    def choose_and_export(self) -> None:
+        stamp = dt.date.today().isoformat()
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export history",
+            str(self.export_folder() / f"triage-history-{stamp}.csv"),
+            "CSV (*.csv);;JSON lines (*.jsonl)",
+        )
+        if name:
+            fmt = "jsonl" if name.endswith(".jsonl") or "jsonl" in chosen else "csv"
+            self.export_to(Path(name), fmt)
+
+    def export_to(self, path: Path, fmt: str) -> bool:
+        from triage_app.gui.main_window import write_text_atomic
+
+        with self.services.kb.lock:
+            data = history_repo.export_text(self.services.kb.db, fmt, self.current_filter())
+        error = write_text_atomic(path, data)
+        if error:
+            QMessageBox.warning(self, "Export failed", f"{path} could not be written:\n{error}")
+            return False
+        self.count_label.setText(f"Exported to {path}")
+        return True

@@ -1,0 +1,846 @@
+"""The Knowledge Base window: bullets and vocabulary, templates, releases, settings, corrections, sharing.
+
+Every change is validated and written in one transaction, after a snapshot of the sections it
+touches; "Undo last change" writes the snapshot back (in one transaction too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from triage_app.core import bundle
+from triage_app.core.bundle import Bundle, BundleDiff, BundleError
+from triage_app.core.result import VERDICT_LABELS
+from triage_app.core.vocabulary import Vocabulary, VocabularyError
+from triage_app.storage import (
+    bundle_repo,
+    corrections_repo,
+    history_repo,
+    policy_repo,
+    releases_repo,
+    templates_repo,
+)
+from triage_app.storage.errors import StorageError, ValidationError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from triage_app.app import Services
+
+TERM_GROUPS_HINT = "terms"
+SIGNATURE_SETTING = "signature"
+ENGINEER_SETTING = "engineer_name"
+SUPPORT_MONTHS_SETTING = "support_months"
+
+
+class ChangeRefused(Exception):
+    """A change failed validation; nothing was written. The message is shown to the user."""
+
+
+class KbEditor(QDialog):
+    """Edit the knowledge base; `changed` fires after every successful write (services reload)."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kbEditor")
+        self.setWindowTitle("Knowledge base — triage-app")
+        self.setAccessibleName("Knowledge base editor")
+        self.services = services
+        self.resize(1100, 680)
+        self._undo: list[tuple[str, Bundle]] = []
+        # File dialogs are behind these hooks so tests (and scripts) can answer them.
+        self.ask_open: Callable[[str, str], str] = self._ask_open
+        self.ask_save: Callable[[str, str, str], str] = self._ask_save
+        self.confirm: Callable[[str, str], bool] = self._confirm
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("kbTabs")
+        self.tabs.addTab(self._bullets_tab(), "&Bullets && vocabulary")
+        self.tabs.addTab(self._templates_tab(), "&Templates")
+        self.tabs.addTab(self._releases_tab(), "&Releases")
+        self.tabs.addTab(self._settings_tab(), "&Settings")
+        self.tabs.addTab(self._corrections_tab(), "&Corrections")
+        self.tabs.addTab(self._sharing_tab(), "S&haring")
+        self.undo_button = QPushButton("&Undo last change")
+        self.undo_button.setObjectName("kbUndo")
+        self.undo_button.setAccessibleName("Undo the last change to the knowledge base")
+        self.undo_button.clicked.connect(self.undo)
+        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self._undo_shortcut)
+        self.status = QLabel("")
+        self.status.setObjectName("kbStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+        self._update_undo()
+        self.reload_all()
+
+    # ------------------------------------------------------------------ the one write path
+
+    def apply_change(
+        self, label: str, sections: list[str], change: Callable[[Database], None]
+    ) -> bool:
+        """Snapshot `sections`, run `change` and re-validate, all in one transaction."""
+        kb = self.services.kb
+        try:
+            with kb.transaction() as db:
+                snapshot = bundle_repo.current_sections(db, sections)
+                change(db)
+                Vocabulary.from_rows(
+                    list(db.query("select bullet, grp, term, weight from vocabulary"))
+                )
+        except (ChangeRefused, ValidationError, VocabularyError, BundleError, ValueError) as exc:
+            self._say(f"Not saved: {exc}")
+            self.reload_all()  # show what is really stored
+            return False
+        except StorageError as exc:
+            QMessageBox.warning(self, "Not saved", str(exc))
+            self.reload_all()
+            return False
+        self._undo.append((label, Bundle(snapshot)))
+        self._after_write(f"Saved: {label}.")
+        return True
+
+    def undo(self) -> bool:
+        if not self._undo:
+            return False
+        label, snapshot = self._undo[-1]
+        try:
+            with self.services.kb.transaction() as db:
+                bundle_repo.apply(db, snapshot, "replace")
+        except (BundleError, StorageError, ValidationError) as exc:
+            self._say(f"Could not undo: {exc}")
+            return False
+        self._undo.pop()
+        self._after_write(f"Undone: {label}.")
+        return True
+
+    def _undo_shortcut(self) -> None:
+        focus = self.focusWidget()
+        if isinstance(focus, QLineEdit | QPlainTextEdit):
+            focus.undo()  # text editing keeps its own undo
+        else:
+            self.undo()
+
+    def _after_write(self, message: str) -> None:
+        self.services.reload()
+        self.changed.emit()
+        self.reload_all()
+        self._say(message)
+
+    def _update_undo(self) -> None:
+        self.undo_button.setEnabled(bool(self._undo))
+        self.undo_button.setToolTip(f"Undo: {self._undo[-1][0]}" if self._undo else "")
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        self._update_undo()
+
+    def reload_all(self) -> None:
+        self._fill_bullets()
+        self._fill_templates()
+        self._fill_releases()
+        self._fill_settings()
+        self._fill_corrections()
+        self._update_undo()
+
+    def _read(self, fn: Callable[[Database], Any]) -> Any:
+        with self.services.kb.lock:
+            return fn(self.services.kb.db)
+
+    # ------------------------------------------------------------------ bullets and vocabulary
+
+    def _bullets_tab(self) -> QWidget:
+        self.bullet_list = QListWidget()
+        self.bullet_list.setObjectName("kbBulletList")
+        self.bullet_list.setAccessibleName("Policy bullets")
+        self.bullet_title = QLabel("")
+        self.bullet_title.setObjectName("kbBulletTitle")
+        self.bullet_title.setTextFormat(Qt.TextFormat.PlainText)
+        self.bullet_title.setStyleSheet("font-weight: 600; font-size: 14px;")
+        self.bullet_desc = QLabel("")
+        self.bullet_desc.setObjectName("kbBulletDescription")
+        self.bullet_desc.setTextFormat(Qt.TextFormat.PlainText)  # verbatim, never HTML
+        self.bullet_desc.setWordWrap(True)
+        self.bullet_desc.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.term_table = QTableWidget(0, 4)
+        self.term_table.setObjectName("kbTermTable")
+        self.term_table.setAccessibleName("Vocabulary terms of the bullet")
+        self.term_table.setHorizontalHeaderLabels(["Term", "Group", "Weight", "History hits"])
+        self.term_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.term_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.term_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.new_term = QLineEdit()
+        self.new_term.setObjectName("kbNewTerm")
+        self.new_term.setAccessibleName("New vocabulary term")
+        self.new_term.setPlaceholderText("New term or phrase…")
+        self.new_term_hits = QLabel("")
+        self.new_term_hits.setObjectName("kbNewTermHits")
+        self.new_group = QComboBox()
+        self.new_group.setObjectName("kbNewGroup")
+        self.new_group.setEditable(True)
+        self.new_group.setAccessibleName("Group of the new term")
+        self.new_weight = QDoubleSpinBox()
+        self.new_weight.setObjectName("kbNewWeight")
+        self.new_weight.setRange(0.1, 5.0)
+        self.new_weight.setSingleStep(0.5)
+        self.new_weight.setValue(1.0)
+        self.add_term_button = QPushButton("&Add term")
+        self.add_term_button.setObjectName("kbAddTerm")
+        self.remove_term_button = QPushButton("&Remove term")
+        self.remove_term_button.setObjectName("kbRemoveTerm")
+        self.add_term_button.clicked.connect(self._add_term_clicked)
+        self.remove_term_button.clicked.connect(self._remove_term_clicked)
+        self.new_term.textChanged.connect(self._count_new_term)
+        self.new_term.returnPressed.connect(self._add_term_clicked)
+        self.bullet_list.currentRowChanged.connect(lambda _r: self._show_bullet())
+
+        add = QHBoxLayout()
+        add.addWidget(self.new_term, 3)
+        add.addWidget(self.new_term_hits)
+        add.addWidget(self.new_group, 1)
+        add.addWidget(self.new_weight)
+        add.addWidget(self.add_term_button)
+        add.addWidget(self.remove_term_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(self.bullet_title)
+        rl.addWidget(self.bullet_desc)
+        rl.addWidget(QLabel("Vocabulary (the policy text itself is never changed here):"))
+        rl.addWidget(self.term_table, 1)
+        rl.addLayout(add)
+        split = QSplitter()
+        split.addWidget(self.bullet_list)
+        split.addWidget(right)
+        split.setSizes([300, 750])
+        return split
+
+    def _fill_bullets(self) -> None:
+        current = self.current_bullet()
+        self.bullet_list.blockSignals(True)
+        self.bullet_list.clear()
+        for b in self.services.policy.bullets:
+            side = "in" if b.side == "in_scope" else "out"
+            item = QListWidgetItem(f"[{side}] {b.title}")
+            item.setData(Qt.ItemDataRole.UserRole, b.title)
+            self.bullet_list.addItem(item)
+        titles = [b.title for b in self.services.policy.bullets]
+        self.bullet_list.setCurrentRow(titles.index(current) if current in titles else 0)
+        self.bullet_list.blockSignals(False)
+        self._show_bullet()
+
+    def current_bullet(self) -> str | None:
+        item = self.bullet_list.currentItem() if hasattr(self, "bullet_list") else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _show_bullet(self) -> None:
+        title = self.current_bullet()
+        bullet = self.services.policy.bullet(title) if title else None
+        self.bullet_title.setText(bullet.title if bullet else "")
+        self.bullet_desc.setText(bullet.description if bullet else "")
+        rows = self._read(
+            lambda db: list(
+                db.query(
+                    "select id, grp, term, weight from vocabulary where bullet = ? order by grp, id",
+                    [title or ""],
+                )
+            )
+        )
+        groups = sorted({r["grp"] for r in rows} | {TERM_GROUPS_HINT})
+        self.new_group.clear()
+        self.new_group.addItems(groups)
+        self.new_group.setCurrentText(TERM_GROUPS_HINT)
+        self.term_table.setRowCount(0)  # drop the old items before new ones (no replacing in place)
+        self.term_table.setRowCount(len(rows))
+        with self.services.kb.lock:
+            db = self.services.kb.db
+            for i, r in enumerate(rows):
+                hits = history_repo.term_hit_count(db, r["term"])
+                for col, value in enumerate((r["term"], r["grp"], f"{r['weight']:g}", str(hits))):
+                    item = QTableWidgetItem(value)
+                    item.setData(Qt.ItemDataRole.UserRole, r["id"])
+                    self.term_table.setItem(i, col, item)
+        self._count_new_term()
+
+    def _count_new_term(self) -> None:
+        term = self.new_term.text().strip()
+        if not term:
+            self.new_term_hits.setText("")
+            return
+        hits = self._read(lambda db: history_repo.term_hit_count(db, term))
+        self.new_term_hits.setText(f"{hits} history ticket{'s' if hits != 1 else ''}")
+
+    def add_term(self, bullet: str, term: str, group: str = "terms", weight: float = 1.0) -> bool:
+        term, group = term.strip(), group.strip() or TERM_GROUPS_HINT
+        if not term:
+            self._say("Not saved: the term is empty.")
+            return False
+
+        def change(db: Database) -> None:
+            if len(term) > 200:
+                raise ChangeRefused("a term is at most 200 characters")
+            dupe = list(
+                db.query(
+                    "select 1 from vocabulary where bullet = ? and grp = ? and lower(term) = lower(?)",
+                    [bullet, group, term],
+                )
+            )
+            if dupe:
+                raise ChangeRefused(f"{term!r} is already in {group} of {bullet}")
+            db.table("vocabulary").insert(
+                {"bullet": bullet, "grp": group, "term": term, "weight": float(weight)}
+            )
+
+        ok = self.apply_change(f"add {term!r} to {bullet}", ["vocabulary"], change)
+        if ok:
+            self.new_term.clear()
+        return ok
+
+    def remove_terms(self, ids: list[int]) -> bool:
+        if not ids:
+            return False
+
+        def change(db: Database) -> None:
+            for i in ids:
+                db.table("vocabulary").delete(i)
+
+        return self.apply_change(f"remove {len(ids)} term(s)", ["vocabulary"], change)
+
+    def _add_term_clicked(self) -> None:
+        bullet = self.current_bullet()
+        if bullet:
+            self.add_term(
+                bullet, self.new_term.text(), self.new_group.currentText(), self.new_weight.value()
+            )
+
+    def _remove_term_clicked(self) -> None:
+        rows = {i.row() for i in self.term_table.selectionModel().selectedRows()}
+        ids = [self.term_table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
+        self.remove_terms(ids)
+
+    # ------------------------------------------------------------------ templates
+
+    def _templates_tab(self) -> QWidget:
+        self.template_list = QListWidget()
+        self.template_list.setObjectName("kbTemplateList")
+        self.template_list.setAccessibleName("Reply templates")
+        self.template_edit = QPlainTextEdit()
+        self.template_edit.setObjectName("kbTemplateEdit")
+        self.template_edit.setAccessibleName("Template text")
+        self.template_save = QPushButton("Save template")
+        self.template_save.setObjectName("kbTemplateSave")
+        self.template_reset = QPushButton("Reset to default")
+        self.template_reset.setObjectName("kbTemplateReset")
+        self.template_list.currentRowChanged.connect(lambda _r: self._show_template())
+        self.template_save.clicked.connect(
+            lambda: self.save_template(self.current_template(), self.template_edit.toPlainText())
+        )
+        self.template_reset.clicked.connect(lambda: self.reset_template(self.current_template()))
+        hint = QLabel(
+            "Placeholders like {customer_name|there}; lines starting with // are agent-only notes. "
+            "An unknown placeholder is refused with its line."
+        )
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.template_reset)
+        buttons.addWidget(self.template_save)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.addWidget(hint)
+        rl.addWidget(self.template_edit, 1)
+        rl.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(self.template_list)
+        split.addWidget(right)
+        split.setSizes([250, 800])
+        return split
+
+    def current_template(self) -> str:
+        item = self.template_list.currentItem()
+        return item.text().split(" ")[0] if item is not None else ""
+
+    def _fill_templates(self) -> None:
+        current = self.current_template()
+        templates = self._read(templates_repo.read_templates)
+        changed = self._read(templates_repo.customized)
+        self.template_list.blockSignals(True)
+        self.template_list.clear()
+        for name in templates:
+            self.template_list.addItem(f"{name} (customized)" if name in changed else name)
+        names = list(templates)
+        self.template_list.setCurrentRow(names.index(current) if current in names else 0)
+        self.template_list.blockSignals(False)
+        self._show_template()
+
+    def _show_template(self) -> None:
+        name = self.current_template()
+        body = self._read(templates_repo.read_templates).get(name, "")
+        self.template_edit.setPlainText(body)
+
+    def save_template(self, name: str, body: str) -> bool:
+        return self.apply_change(
+            f"edit template {name}",
+            ["templates"],
+            lambda db: templates_repo.save_templates(db, {name: body}),
+        )
+
+    def reset_template(self, name: str) -> bool:
+        return self.apply_change(
+            f"reset template {name}",
+            ["templates"],
+            lambda db: templates_repo.reset_template(db, name),
+        )
+
+    # ------------------------------------------------------------------ releases
+
+    RELEASE_COLUMNS = ("product", "version", "release_date", "name")
+
+    def _releases_tab(self) -> QWidget:
+        self.release_table = QTableWidget(0, len(self.RELEASE_COLUMNS))
+        self.release_table.setObjectName("kbReleaseTable")
+        self.release_table.setAccessibleName(
+            "Release schedule (double-click a date or name to edit)"
+        )
+        self.release_table.setHorizontalHeaderLabels(["Product", "Version", "Release date", "Name"])
+        self.release_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.release_table.setSortingEnabled(False)
+        self.release_table.itemChanged.connect(self._release_item_changed)
+        self.release_add = QPushButton("Add release…")
+        self.release_add.setObjectName("kbReleaseAdd")
+        self.release_delete = QPushButton("Delete release")
+        self.release_delete.setObjectName("kbReleaseDelete")
+        self.release_import = QPushButton("Import CSV…")
+        self.release_import.setObjectName("kbReleaseImport")
+        self.release_export = QPushButton("Export CSV…")
+        self.release_export.setObjectName("kbReleaseExport")
+        self.release_add.clicked.connect(self._add_release_clicked)
+        self.release_delete.clicked.connect(self._delete_release_clicked)
+        self.release_import.clicked.connect(self._import_releases_clicked)
+        self.release_export.clicked.connect(self._export_releases_clicked)
+        buttons = QHBoxLayout()
+        for b in (self.release_add, self.release_delete):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.release_import, self.release_export):
+            buttons.addWidget(b)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(self.release_table, 1)
+        lay.addLayout(buttons)
+        return page
+
+    def _fill_releases(self) -> None:
+        rows = self._read(
+            lambda db: list(
+                db.query(
+                    "select product, version, release_date, name from releases "
+                    "order by product, release_date desc"
+                )
+            )
+        )
+        self.release_table.blockSignals(True)
+        self.release_table.setRowCount(
+            0
+        )  # drop the old items before new ones (no replacing in place)
+        self.release_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for col, key in enumerate(self.RELEASE_COLUMNS):
+                item = QTableWidgetItem(str(r[key] or ""))
+                # A plain string, not a tuple: Qt keeps it as a QString, no Python object inside.
+                item.setData(Qt.ItemDataRole.UserRole, f"{r['product']}\x1f{r['version']}")
+                if key in ("product", "version"):  # the row's identity: delete and add instead
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.release_table.setItem(i, col, item)
+        self.release_table.blockSignals(False)
+
+    def edit_release(self, product: str, version: str, field_name: str, value: str) -> bool:
+        value = value.strip()
+
+        def change(db: Database) -> None:
+            if field_name == "release_date":
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise ChangeRefused(f"{value!r} is not a date (YYYY-MM-DD)") from None
+            elif field_name != "name":
+                raise ChangeRefused(f"{field_name} cannot be edited")
+            db.execute(
+                f"update releases set {field_name} = ? where product = ? and version = ?",
+                [value, product, version],
+            )
+
+        return self.apply_change(f"edit {product} {version}", ["releases"], change)
+
+    def add_release(self, product: str, version: str, release_date: str, name: str = "") -> bool:
+        from triage_app.core.release_csv import ReleaseCsvError, parse_release_text
+
+        def change(db: Database) -> None:
+            text = f"product,version,release_date,name\n{product},{version},{release_date},{name}\n"
+            try:
+                releases = parse_release_text(text, "new release")
+            except ReleaseCsvError as exc:
+                raise ChangeRefused(str(exc).replace("new release:2: ", "")) from None
+            releases_repo.import_releases(db, releases, source="edited in the app")
+
+        return self.apply_change(f"add {product} {version}", ["releases"], change)
+
+    def delete_release(self, product: str, version: str) -> bool:
+        return self.apply_change(
+            f"delete {product} {version}",
+            ["releases"],
+            lambda db: db.execute(
+                "delete from releases where product = ? and version = ?", [product, version]
+            ),
+        )
+
+    def import_releases(self, path: Path) -> bool:
+        from triage_app.core.release_csv import ReleaseCsvError, parse_release_csv
+
+        try:
+            releases = parse_release_csv(path.read_bytes(), path.name)
+        except (OSError, ReleaseCsvError) as exc:
+            self._say(f"Not imported: {exc}")
+            return False
+        return self.apply_change(
+            f"import {path.name}",
+            ["releases"],
+            lambda db: releases_repo.import_releases(db, releases, source=path.name) and None,
+        )
+
+    def export_releases(self, path: Path) -> bool:
+        from triage_app.core.release_csv import export_release_csv
+        from triage_app.gui.main_window import write_text_atomic
+
+        text = export_release_csv(self._read(releases_repo.export_releases))
+        error = write_text_atomic(path, text)
+        self._say(f"Export failed: {error}" if error else f"Releases exported to {path}")
+        return not error
+
+    def _release_item_changed(self, item: QTableWidgetItem) -> None:
+        product, version = str(item.data(Qt.ItemDataRole.UserRole)).split("\x1f", 1)
+        self.edit_release(product, version, self.RELEASE_COLUMNS[item.column()], item.text())
+
+    def _add_release_clicked(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Add release")
+        fields = {k: QLineEdit() for k in ("product", "version", "release_date", "name")}
+        fields["product"].setText("prefect")
+        fields["release_date"].setPlaceholderText("YYYY-MM-DD")
+        form = QFormLayout(dialog)
+        for k, w in fields.items():
+            form.addRow(k.replace("_", " ").capitalize(), w)
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(dialog.accept)
+        box.rejected.connect(dialog.reject)
+        form.addRow(box)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.add_release(
+                *(fields[k].text() for k in ("product", "version", "release_date", "name"))
+            )
+
+    def _delete_release_clicked(self) -> None:
+        item = self.release_table.currentItem()
+        if item is not None:
+            product, version = str(item.data(Qt.ItemDataRole.UserRole)).split("\x1f", 1)
+            if self.confirm("Delete release", f"Delete {product} {version} from the schedule?"):
+                self.delete_release(product, version)
+
+    def _import_releases_clicked(self) -> None:
+        name = self.ask_open("Import releases", "CSV (*.csv)")
+        if name:
+            self.import_releases(Path(name))
+
+    def _export_releases_clicked(self) -> None:
+        name = self.ask_save("Export releases", "releases.csv", "CSV (*.csv)")
+        if name:
+            self.export_releases(Path(name))
+
+    # ------------------------------------------------------------------ settings
+
+    def _settings_tab(self) -> QWidget:
+        self.ending_soon_spin = QSpinBox()
+        self.ending_soon_spin.setObjectName("kbEndingSoon")
+        self.ending_soon_spin.setRange(0, 365)
+        self.ending_soon_spin.setSuffix(" days")
+        self.support_months_spin = QSpinBox()
+        self.support_months_spin.setObjectName("kbSupportMonths")
+        self.support_months_spin.setRange(1, 60)
+        self.support_months_spin.setSuffix(" months")
+        self.engineer_edit = QLineEdit()
+        self.engineer_edit.setObjectName("kbEngineerName")
+        self.signature_edit = QPlainTextEdit()
+        self.signature_edit.setObjectName("kbSignature")
+        self.signature_edit.setMaximumHeight(90)
+        self.retention_spin = QSpinBox()
+        self.retention_spin.setObjectName("kbRetention")
+        self.retention_spin.setRange(0, 3650)
+        self.retention_spin.setSpecialValueText("keep forever")
+        self.retention_spin.setSuffix(" days")
+        self.settings_save = QPushButton("Save settings")
+        self.settings_save.setObjectName("kbSettingsSave")
+        self.settings_save.clicked.connect(self.save_settings)
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow("Ending-soon warning", self.ending_soon_spin)
+        form.addRow("Support period", self.support_months_spin)
+        form.addRow("Engineer name", self.engineer_edit)
+        form.addRow("Signature", self.signature_edit)
+        form.addRow("Keep history for", self.retention_spin)
+        form.addRow(self.settings_save)
+        for label, widget in (
+            ("Days before end of support that count as ending soon", self.ending_soon_spin),
+            ("Months a release is supported", self.support_months_spin),
+            ("Engineer name used in drafts", self.engineer_edit),
+            ("Signature used in drafts", self.signature_edit),
+            ("Days to keep saved triages, 0 keeps them forever", self.retention_spin),
+        ):
+            widget.setAccessibleName(label)
+        return page
+
+    def _fill_settings(self) -> None:
+        def read(db: Database) -> dict[str, Any]:
+            return {
+                "ending": releases_repo.ending_soon_days(db),
+                "months": self.services.policy.support_months,
+                "engineer": policy_repo.get_setting(db, ENGINEER_SETTING, "") or "",
+                "signature": policy_repo.get_setting(db, SIGNATURE_SETTING, "") or "",
+                "retention": history_repo.retention_days(db) or 0,
+            }
+
+        v = self._read(read)
+        self.ending_soon_spin.setValue(v["ending"])
+        self.support_months_spin.setValue(v["months"])
+        self.engineer_edit.setText(v["engineer"])
+        self.signature_edit.setPlainText(v["signature"])
+        self.retention_spin.setValue(v["retention"])
+
+    def save_settings(self) -> bool:
+        engineer = self.engineer_edit.text().strip()
+        signature = self.signature_edit.toPlainText().rstrip()
+
+        def change(db: Database) -> None:
+            if len(engineer) > 120 or len(signature) > 2000:
+                raise ChangeRefused("the engineer name or signature is too long")
+            releases_repo.set_ending_soon_days(db, self.ending_soon_spin.value())
+            policy_repo.set_setting(
+                db, SUPPORT_MONTHS_SETTING, str(self.support_months_spin.value())
+            )
+            policy_repo.set_setting(db, ENGINEER_SETTING, engineer)
+            policy_repo.set_setting(db, SIGNATURE_SETTING, signature)
+            # Old triages go at the next save (so undoing a too-short retention loses nothing now).
+            history_repo.set_retention_days(db, self.retention_spin.value())
+
+        return self.apply_change("settings", ["settings"], change)
+
+    # ------------------------------------------------------------------ corrections
+
+    def _corrections_tab(self) -> QWidget:
+        self.corrections_table = QTableWidget(0, 4)
+        self.corrections_table.setObjectName("kbCorrections")
+        self.corrections_table.setAccessibleName("Learned corrections")
+        self.corrections_table.setHorizontalHeaderLabels(["Date", "Was", "Now", "Ticket"])
+        self.corrections_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.corrections_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.corrections_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.correction_undo = QPushButton("Forget this correction")
+        self.correction_undo.setObjectName("kbForgetCorrection")
+        self.correction_undo.clicked.connect(self._forget_clicked)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(
+            QLabel("Overrides become evidence for later similar tickets. The policy never changes.")
+        )
+        lay.addWidget(self.corrections_table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.correction_undo)
+        lay.addLayout(row)
+        return page
+
+    def _fill_corrections(self) -> None:
+        rows = self._read(corrections_repo.list_rows)
+        self.corrections_table.setRowCount(
+            0
+        )  # drop the old items before new ones (no replacing in place)
+        self.corrections_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            now = VERDICT_LABELS.get(r["verdict"], r["verdict"])
+            values = (
+                r["created_at"][:10],
+                VERDICT_LABELS.get(r["original_verdict"] or "", r["original_verdict"] or "?"),
+                now + (f" / {r['bullet']}" if r["bullet"] else ""),
+                " ".join((r["ticket"] or "").split())[:200],
+            )
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, r["id"])
+                self.corrections_table.setItem(i, col, item)
+
+    def forget_correction(self, correction_id: int) -> bool:
+        def change(db: Database) -> None:
+            if not corrections_repo.undo_correction(db, correction_id):
+                raise ChangeRefused(f"no correction #{correction_id}")
+
+        return self.apply_change("forget a correction", ["corrections"], change)
+
+    def _forget_clicked(self) -> None:
+        item = self.corrections_table.currentItem()
+        if item is not None:
+            self.forget_correction(item.data(Qt.ItemDataRole.UserRole))
+
+    # ------------------------------------------------------------------ sharing
+
+    def _sharing_tab(self) -> QWidget:
+        self.with_corrections = QCheckBox("Include learned corrections")
+        self.with_corrections.setObjectName("kbWithCorrections")
+        self.with_history = QCheckBox("Include history (saved tickets: customer data!)")
+        self.with_history.setObjectName("kbWithHistory")
+        self.export_bundle_button = QPushButton("Export bundle…")
+        self.export_bundle_button.setObjectName("kbExportBundle")
+        self.import_mode = QComboBox()
+        self.import_mode.setObjectName("kbImportMode")
+        self.import_mode.setAccessibleName("Import mode")
+        self.import_mode.addItem("Merge (add and update)", "merge")
+        self.import_mode.addItem("Replace (make each section the bundle's)", "replace")
+        self.import_bundle_button = QPushButton("Import bundle…")
+        self.import_bundle_button.setObjectName("kbImportBundle")
+        self.diff_view = QPlainTextEdit()
+        self.diff_view.setObjectName("kbDiffView")
+        self.diff_view.setReadOnly(True)
+        self.diff_view.setAccessibleName("What the import changes")
+        self.export_bundle_button.clicked.connect(self._export_bundle_clicked)
+        self.import_bundle_button.clicked.connect(self._import_bundle_clicked)
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(QLabel("Carry this knowledge base to another laptop as one JSON file."))
+        lay.addWidget(self.with_corrections)
+        lay.addWidget(self.with_history)
+        lay.addWidget(self.export_bundle_button)
+        row = QHBoxLayout()
+        row.addWidget(self.import_mode, 1)
+        row.addWidget(self.import_bundle_button)
+        lay.addLayout(row)
+        lay.addWidget(self.diff_view, 1)
+        return page
+
+    def export_bundle(self, path: Path) -> bool:
+        from triage_app.gui.main_window import write_text_atomic
+
+        data = self._read(
+            lambda db: bundle.dumps(
+                bundle_repo.collect(
+                    db, self.with_corrections.isChecked(), self.with_history.isChecked()
+                )
+            )
+        )
+        error = write_text_atomic(path, data)
+        self._say(f"Export failed: {error}" if error else f"Knowledge base exported to {path}")
+        return not error
+
+    def preview_import(self, path: Path, mode: str) -> tuple[Bundle, BundleDiff] | None:
+        try:
+            raw = path.read_bytes()
+            with self.services.kb.lock:
+                db = self.services.kb.db
+                incoming = bundle.loads(raw, bundle_repo.known_migrations(db))
+                changes = bundle_repo.preview(db, incoming, mode)
+        except (OSError, BundleError) as exc:
+            self.diff_view.setPlainText(f"{path}: {exc}\n\nNothing was changed.")
+            self._say(f"Not imported: {exc}")
+            return None
+        self.diff_view.setPlainText(changes.describe(examples=20))
+        return incoming, changes
+
+    def import_bundle(self, path: Path, mode: str) -> bool:
+        """Show the diff first; apply only after the user confirms."""
+        preview = self.preview_import(path, mode)
+        if preview is None:
+            return False
+        incoming, changes = preview
+        if changes.is_empty:
+            self._say("Nothing to import: the knowledge base already matches the bundle.")
+            return False
+        if not self.confirm(
+            "Import knowledge base", changes.describe() + "\n\nApply these changes?"
+        ):
+            self._say("Import cancelled; nothing changed.")
+            return False
+        sections = list(incoming.sections)
+        return self.apply_change(
+            f"import {path.name} ({mode})",
+            sections,
+            lambda db: bundle_repo.apply(db, incoming, mode) and None,
+        )
+
+    def _export_bundle_clicked(self) -> None:
+        name = self.ask_save(
+            "Export knowledge base",
+            f"triage-kb-{dt.date.today().isoformat()}.json",
+            "JSON (*.json)",
+        )
+        if name:
+            self.export_bundle(Path(name))
+
+    def _import_bundle_clicked(self) -> None:
+        name = self.ask_open("Import knowledge base", "JSON (*.json)")
+        if name:
+            self.import_bundle(Path(name), str(self.import_mode.currentData()))
+
+    # ------------------------------------------------------------------ dialogs (replaceable)
+
+    def _ask_open(self, title: str, filters: str) -> str:
+        return QFileDialog.getOpenFileName(self, title, str(Path.home()), filters)[0]
+
+    def _ask_save(self, title: str, suggested: str, filters: str) -> str:
+        return QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)[0]
+
+    def _confirm(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
