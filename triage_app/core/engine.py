@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from triage_app.core.policy import IN_SCOPE, OUT_OF_SCOPE, Policy
 from triage_app.core.result import SPANS_BOTH, UNCLEAR, Evidence, Match, TriageResult
-from triage_app.core.text import MAX_MATCH_CHARS, PreparedText, prepare
+from triage_app.core.text import EXCEPTION, MAX_MATCH_CHARS, PreparedText, prepare
 from triage_app.core.vocabulary import Term, Vocabulary
 
 # A word: letters/digits, with inner underscores kept (PREFECT_API_URL, max_connections are one
@@ -335,6 +335,10 @@ class TriageEngine:
                 signal_best[(fam, h.entry.text)] = max(signal_best.get((fam, h.entry.text), 0.0), w)
         for (fam, _term), w in signal_best.items():
             signals[fam] += w
+        # A pasted exception is a visible failure even when no symptom word is written
+        # ("sqlalchemy.exc.ProgrammingError: relation ... does not exist").
+        if any(line.role == EXCEPTION for line in prepared.lines):
+            signals["prefect_symptom"] += 1.0
         for (title, term), occ in per_term.items():
             occ.sort(key=lambda x: (-x[0], x[1].start))
             best = occ[0][0]
