@@ -248,3 +248,42 @@ def test_never_raises_and_spans_stay_inside(text: str) -> None:
 def test_never_raises_on_any_text(text: str) -> None:
     detect_versions(text, None)
     assert detect_versions("", None) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "0",
+                "1",
+                "2",
+                "8",
+                ".",
+                "x",
+                " ",
+                "\n",
+                "==",
+                ":",
+                "-",
+                "rc1",
+                ".tgz",
+                "prefect",
+                "chart",
+                "release",
+                "January 2026",
+                "Version:",
+                "prefect-cloud-",
+                "helm",
+                "python",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_resolving_never_raises_with_a_full_schedule(text: str) -> None:
+    cm = parse_release_csv((DATA / "customer_managed_releases.csv").read_bytes())
+    schedule = Schedule(tuple(cm))
+    for m in resolve_versions(text, schedule, TODAY):
+        assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text
+        assert m.status in {"supported", "ending_soon", "unsupported", "prerelease", "unknown"}
