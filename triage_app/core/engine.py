@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from triage_app.core.policy import IN_SCOPE, OUT_OF_SCOPE, Policy
 from triage_app.core.result import SPANS_BOTH, UNCLEAR, Evidence, Match, TriageResult
-from triage_app.core.text import EXCEPTION, MAX_MATCH_CHARS, PreparedText, prepare
+from triage_app.core.text import ASK, EXCEPTION, MAX_MATCH_CHARS, TITLE, PreparedText, prepare
 from triage_app.core.vocabulary import Term, Vocabulary
 
 # A word: letters/digits, with inner underscores kept (PREFECT_API_URL, max_connections are one
@@ -335,6 +336,8 @@ class TriageEngine:
                 signal_best[(fam, h.entry.text)] = max(signal_best.get((fam, h.entry.text), 0.0), w)
         for (fam, _term), w in signal_best.items():
             signals[fam] += w
+        if self._asks_both_sides(prepared, per_term):
+            signals["both_sides"] += 1.0
         # A pasted exception is a visible failure even when no symptom word is written
         # ("sqlalchemy.exc.ProgrammingError: relation ... does not exist").
         if any(line.role == EXCEPTION for line in prepared.lines):
@@ -352,6 +355,36 @@ class TriageEngine:
             scored.evidence.append((contribution, h.start, h.end, term))
 
         return self._decide(prepared, bullets, signals, notes)
+
+    def _asks_both_sides(
+        self, prepared: PreparedText, per_term: dict[tuple[str, str], list[tuple[float, _Hit]]]
+    ) -> bool:
+        """True when one question of the customer is about Prefect and another one about
+        their infrastructure ("1) which chart values ...? 2) how do we set up Datadog ...?")."""
+        spans = [
+            (a, b) for a, b in _questions(prepared.folded)
+            if (line := prepared.line_at(b - 1)) is not None and line.role in _ASK_ROLES
+        ]
+        if len(spans) < 2:
+            return False
+        sides: list[dict[str, float]] = [defaultdict(float) for _ in spans]
+        starts = [a for a, _ in spans]
+        for (title, _term), occ in per_term.items():
+            side = self._side.get(title)
+            for w, h in occ:
+                i = bisect_right(starts, h.start) - 1
+                if i < 0 or h.end > spans[i][1]:
+                    continue
+                if side == OUT_OF_SCOPE and h.entry.weight < _SPECIFIC_WEIGHT:
+                    continue
+                if side is not None:
+                    sides[i][side] += w
+        asks_in = asks_out = False
+        for q in sides:
+            q_in, q_out = q[IN_SCOPE], q[OUT_OF_SCOPE]
+            asks_in = asks_in or (q_in >= 1.5 and q_in > q_out)
+            asks_out = asks_out or (q_out >= 2.0 and q_out > q_in)
+        return asks_in and asks_out
 
     # ---------------------------------------------------------------------------- decision
 
@@ -446,6 +479,25 @@ class TriageEngine:
 
 
 _MIN_TECH = 1.0
+_ASK_ROLES = frozenset({TITLE, ASK})
+# What ends the sentence before a question ("values.yaml" has a dot but ends nothing).
+_SENTENCE_ENDS = (". ", ".\n", "! ", "!\n", "\n", ": ")
+
+
+def _questions(folded: str) -> list[tuple[int, int]]:
+    """Character spans of the questions in the text: from the previous sentence end up to
+    and including each "?". Linear: each search stops at the previous question."""
+    spans: list[tuple[int, int]] = []
+    lo = 0
+    q = folded.find("?")
+    while q != -1:
+        start = max((folded.rfind(e, lo, q) + len(e) for e in _SENTENCE_ENDS
+                     if folded.rfind(e, lo, q) != -1), default=lo)
+        if q - start > 1:
+            spans.append((start, q + 1))
+        lo = q + 1
+        q = folded.find("?", lo)
+    return spans
 
 
 def _one_term_per_word(hits: list[_Hit]) -> list[_Hit]:
