@@ -95,7 +95,22 @@ def load_command_modules() -> list[ModuleType]:
     return [importlib.import_module(name) for name in COMMAND_MODULES]
 
 
+def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The global options and no command (plain `triage-app`): parsed without importing the
+    command modules, whose imports would double the GUI's start-up time."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    options = argparse.ArgumentParser(prog="triage-app", add_help=False, parents=[common_options()])
+    args, rest = options.parse_known_args(argv)
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    quick = _gui_only(argv)
+    if quick is not None:
+        ctx = CommandContext(getattr(quick, "data_dir", None), getattr(quick, "today", None))
+        return open_gui(build_parser([]), ctx)
     parser = build_parser(load_command_modules())
     args = parser.parse_args(argv)
     ctx = CommandContext(getattr(args, "data_dir", None), getattr(args, "today", None))

@@ -145,3 +145,14 @@ def test_runner_reports_only_the_newest_request(qtbot: QtBot) -> None:
     assert results == [(third, "THIRD")]
     assert calls == ["first", "third"]  # "second" never ran: only the newest pending text does
     runner.wait()
+
+
+def test_plain_start_skips_the_command_modules() -> None:
+    from triage_app.cli import _gui_only
+
+    quick = _gui_only(["--data-dir", "/tmp/x", "--today", "2026-01-15"])
+    assert quick is not None and str(quick.data_dir) == "/tmp/x"
+    assert _gui_only([]) is not None
+    assert _gui_only(["triage", "-"]) is None
+    assert _gui_only(["--help"]) is None
+    assert _gui_only(["--data-dir", "/tmp/x", "gui", "--ticket", "t.txt"]) is None

@@ -65,11 +65,12 @@ def run_gui(
         apply_theme(app, theme)
     window.error_handler.install()
     window.show()
-    QTimer.singleShot(0, window.load_services_async)
+    window.load_services_after_first_paint()
     QTimer.singleShot(0, window.autosave.offer_recovery)  # after a crash: offer the work back
     if ticket_text:
         window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
     try:
         return app.exec()
     finally:
+        window.shutdown()
         window.error_handler.uninstall()

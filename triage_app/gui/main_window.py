@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSaveFile, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QSaveFile,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -107,6 +117,7 @@ class MainWindow(QMainWindow):
         self._load_services = load_services
         self._loader_pool = QThreadPool(self)
         self._loader: FunctionWorker | None = None
+        self._await_first_paint = False
         self._requested: dict[int, tuple[str, int]] = {}  # seq -> (text, document revision)
         self._paste_notes: list[str] = []
         self._releases_view: ReleasesView | None = None
@@ -377,6 +388,18 @@ class MainWindow(QMainWindow):
         self._loader.signals.done.connect(self._on_services_loaded)
         self._loader.signals.failed.connect(self._on_services_failed)
         self._loader_pool.start(self._loader)
+
+    def load_services_after_first_paint(self) -> None:
+        """Start loading once the window has painted: the loader's imports compete for the GIL,
+        and the engineer should see the window before anything else happens."""
+        self._await_first_paint = True
+
+    def event(self, e: QEvent) -> bool:
+        handled = super().event(e)
+        if e.type() == QEvent.Type.Paint and self._await_first_paint:
+            self._await_first_paint = False
+            QTimer.singleShot(0, self.load_services_async)
+        return handled
 
     @Slot(int, object)
     def _on_services_loaded(self, _tag: int, payload: object) -> None:
@@ -777,6 +800,12 @@ class MainWindow(QMainWindow):
         self._kb_editor.show()
         self._kb_editor.raise_()
         self._kb_editor.activateWindow()
+
+    def shutdown(self) -> None:
+        """Wait for background work, so no worker reports to a window that is gone."""
+        self.debounce.stop()
+        self.runner.wait(5000)
+        self._loader_pool.waitForDone(5000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.history_recorder.flush()
