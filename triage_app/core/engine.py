@@ -273,8 +273,24 @@ class TriageEngine:
             gap = folded[tokens[a].end:tokens[b].start]
             return not any(ch in gap for ch in ".;!?\n,:")
 
+        # A cue inside a longer vocabulary term is part of that term, not a negation
+        # ("not working", "name or service not known", "no space left on device").
+        cues = ("negation_before", "negation_after")
+        spans_from: dict[int, int] = {}
+        for h in hits:
+            if h.entry.family not in cues and h.last - h.first > 1:
+                spans_from[h.first] = max(spans_from.get(h.first, 0), h.last)
+
+        def inside_term(cue: _Hit) -> bool:
+            return any(
+                spans_from.get(f, -1) >= cue.last and spans_from[f] - f > cue.last - cue.first
+                for f in range(max(0, cue.first - _MAX_TERM_WORDS), cue.first + 1)
+            )
+
         for h in hits:
             fam = h.entry.family
+            if fam in cues and inside_term(h):
+                continue
             if fam == "negation_before":
                 j = h.last
                 while j < len(tokens) and tokens[j].text in self._skip and \
@@ -480,6 +496,8 @@ class TriageEngine:
 
 _MIN_TECH = 1.0
 _ASK_ROLES = frozenset({TITLE, ASK})
+# How far back a term containing a negation cue may start (longest terms have ~8 words).
+_MAX_TERM_WORDS = 10
 # What ends the sentence before a question ("values.yaml" has a dot but ends nothing).
 _SENTENCE_ENDS = (". ", ".\n", "! ", "!\n", "\n", ": ")
 
