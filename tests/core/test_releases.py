@@ -189,3 +189,13 @@ def test_release_named_and_released_after_the_date() -> None:
     assert s.by_name("january   2026").version == "1.2.0"
     future = s.status("customer-managed", "1.2.1", D("2026-01-20"))
     assert future.status == SUPPORTED and "after 2026-01-20" in future.note
+
+
+def test_days_left_wording() -> None:
+    from triage_app.core.releases import describe_days_left
+
+    assert describe_days_left(12) == "12 days left"
+    assert describe_days_left(1) == "1 day left"
+    assert describe_days_left(0) == "last day"
+    assert describe_days_left(-1) == "ended 1 day ago"
+    assert describe_days_left(-65) == "ended 65 days ago"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from triage_app.core.files import write_atomic  # noqa: F401  (re-exported for subcommands)
+from triage_app.core.releases import describe_days_left
 from triage_app.core.result import VERDICT_LABELS, TriageResult
 from triage_app.core.ticket_input import TicketInputError, decode_ticket
 
@@ -42,7 +43,7 @@ def render_result(result: TriageResult, top: int = 3) -> str:
         for v in result.versions:
             release = v.release or "not in schedule"
             until = f", supported until {v.supported_until}" if v.supported_until else ""
-            days = f" ({v.days_left} days left)" if v.days_left is not None else ""
+            days = f" ({describe_days_left(v.days_left)})" if v.days_left is not None else ""
             product = v.product or "unknown product"
             lines.append(f"  {v.text!r}: {product} {release} -> {v.status}{until}{days}")
     for note in result.notes:

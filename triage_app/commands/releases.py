@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.output import write_atomic
 from triage_app.core.release_csv import ReleaseCsvError, export_release_csv, parse_release_csv
-from triage_app.core.releases import STATUSES, Schedule, StatusReport, parse_version
+from triage_app.core.releases import (
+    STATUSES,
+    Schedule,
+    StatusReport,
+    describe_days_left,
+    parse_version,
+)
 from triage_app.storage import releases_repo
 
 if TYPE_CHECKING:
@@ -187,8 +193,7 @@ def format_status(report: StatusReport, today: dt.date) -> str:
     if d["release"]:
         lines.append(f"  release:          {d['release']}{name}, released {d['release_date']}")
     if d["supported_until"]:
-        days = d["days_left"]
-        left = f"{days} days left" if days >= 0 else f"ended {-days} days ago"
+        left = describe_days_left(d["days_left"])
         lines.append(f"  supported until:  {d['supported_until']} ({left})")
     if d["latest"]:
         lines.append(f"  latest release:   {d['latest']}")

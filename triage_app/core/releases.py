@@ -378,3 +378,12 @@ def _cm_first(product: str) -> tuple[int, str]:
 
 def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a else b
+
+
+def describe_days_left(days: int) -> str:
+    """'12 days left', 'last day', or 'ended 65 days ago' — one wording for every front end."""
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    if days == 0:
+        return "last day"
+    return f"ended {-days} day{'s' if days != -1 else ''} ago"
