@@ -226,7 +226,11 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(8, 6, 8, 4)
         outer.addWidget(self.main_splitter)
         self.setCentralWidget(central)
-        self.setStyleSheet("QLabel#sectionTitle { font-weight: 600; }")
+        self.setStyleSheet(
+            "QLabel#sectionTitle { font-weight: 600; }"
+            " QStatusBar::item { border: none; }"
+            " QStatusBar QLabel { padding: 0px 6px; border-left: 1px solid palette(mid); }"
+        )
 
     def _action(
         self,
