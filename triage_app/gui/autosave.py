@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import uuid
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -145,7 +145,7 @@ class DraftAutosave(QObject):
         super().__init__(window)
         self.window = window
         self.folder = folder
-        self.path = folder / f"{PREFIX}{uuid.uuid4().hex[:12]}.json"
+        self.path = folder / f"{PREFIX}{os.urandom(6).hex()}.json"  # os, not uuid: no import cost
         self._lock = _lock(self.path.with_suffix(".lock"))
         self._locked = False
         self._dirty = False

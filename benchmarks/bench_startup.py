@@ -1,0 +1,138 @@
+"""Start-up to the first painted main window (default knowledge base) against a bare PySide6 QMainWindow.
+
+Run: .venv/bin/python -m benchmarks.bench_startup [--runs N]
+Each start is a fresh process (offscreen); time runs from process launch to the first paint event of
+the main window, and memory is the child's peak RSS at that moment. Bar: both ratios <= 1.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# The same harness for both children: an application-wide event filter reports the first paint of a
+# QMainWindow and ends the process. The app child then starts exactly as `triage-app` does
+# (cli.main with no arguments -> gui.main.run_gui, which reuses this QApplication).
+CHILD = """
+import os, resource, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+app = QApplication(sys.argv[:1])
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
+            print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            os._exit(0)
+        return False
+
+
+first_paint = FirstPaint()
+app.installEventFilter(first_paint)
+if sys.argv[1] == "bare":
+    window = QMainWindow()
+    window.resize(1280, 720)
+    window.show()
+    app.exec()
+else:
+    from triage_app.cli import main
+
+    main([])
+"""
+
+
+@dataclass
+class Start:
+    seconds: float
+    peak_kb: int
+
+
+def start_once(mode: str, data_dir: Path) -> Start:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(data_dir))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - t0
+    _out, err = proc.communicate(timeout=60)
+    parts = line.split()
+    if parts[:1] != ["painted"]:
+        raise RuntimeError(f"{mode} start-up did not paint a main window:\n{err}")
+    return Start(elapsed, int(parts[1]))
+
+
+@dataclass
+class StartupFigures:
+    bare_s: float
+    app_s: float
+    bare_mb: float
+    app_mb: float
+    first_run_s: float
+
+    @property
+    def time_ratio(self) -> float:
+        return self.app_s / self.bare_s
+
+    @property
+    def memory_ratio(self) -> float:
+        return self.app_mb / self.bare_mb
+
+
+def measure(runs: int = 7) -> StartupFigures:
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        # The first start creates and seeds the default knowledge base; reported on its own.
+        first = start_once("app", data)
+        start_once("bare", data)  # warm the file cache for the reference too
+        bare: list[Start] = []
+        app: list[Start] = []
+        for _ in range(runs):  # interleaved, so drift in machine load hits both alike
+            bare.append(start_once("bare", data))
+            app.append(start_once("app", data))
+    return StartupFigures(
+        bare_s=statistics.median(s.seconds for s in bare),
+        app_s=statistics.median(s.seconds for s in app),
+        bare_mb=statistics.median(s.peak_kb for s in bare) / 1024,
+        app_mb=statistics.median(s.peak_kb for s in app) / 1024,
+        first_run_s=first.seconds,
+    )
+
+
+def report(fig: StartupFigures) -> list[str]:
+    def verdict(ratio: float) -> str:
+        return "ok" if ratio <= 1.5 else "ABOVE TARGET"
+
+    return [
+        f"{'start-up, bare QMainWindow (ref)':40s} {fig.bare_s * 1000:8.0f} ms  {fig.bare_mb:7.1f} MB peak",
+        f"{'start-up, triage-app main window':40s} {fig.app_s * 1000:8.0f} ms  {fig.app_mb:7.1f} MB peak",
+        f"{'  time ratio (target <= 1.5)':40s} {fig.time_ratio:8.2f}x  {verdict(fig.time_ratio)}",
+        f"{'  peak memory ratio (target <= 1.5)':40s} {fig.memory_ratio:8.2f}x  {verdict(fig.memory_ratio)}",
+        f"{'  first run (creates the default KB)':40s} {fig.first_run_s * 1000:8.0f} ms",
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    print("\n".join(report(measure(args.runs))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
