@@ -131,19 +131,19 @@ def test_import_missing_file(run_cli: CliRunner, tmp_path: Path) -> None:
 def test_replace_and_export_round_trip(run_cli: CliRunner, tmp_path: Path) -> None:
     proc = run_cli("releases", "import", str(CM_CSV), "--replace")
     assert proc.returncode == 0, proc.stderr
-    assert "449 removed" in proc.stdout
+    assert "15 added, 0 updated (customer-managed)" in proc.stdout
     out = tmp_path / "export.csv"
     exp = run_cli("releases", "export", "-o", str(out))
     assert exp.returncode == 0, exp.stderr
     lines = out.read_text("utf-8").splitlines()
     assert lines[0] == "product,version,release_date,name,app_version,support_months,prerelease"
-    assert len(lines) == 16
+    assert len(lines) == 1 + 449 + 15  # the shipped products are kept by --replace
     assert "customer-managed,1.2.0,2026-01-12,January 2026,,,false" in lines
     assert [
         p.name for p in tmp_path.iterdir() if p.name.startswith(".export")
     ] == []  # no temp left
     again = run_cli("releases", "import", str(out), "--replace")
-    assert again.returncode == 0 and "0 added, 15 updated" in again.stdout
+    assert again.returncode == 0 and "0 added, 464 updated" in again.stdout
     assert run_cli("releases", "export").stdout == out.read_text("utf-8")
 
 

@@ -61,13 +61,18 @@ def test_merge_adds_and_updates_in_one_transaction(tmp_path: Path) -> None:
     assert "fix.csv: 2 releases" in releases_repo.release_source(kb.db)
 
 
-def test_replace_substitutes_the_whole_schedule(tmp_path: Path) -> None:
+def test_replace_substitutes_the_schedule_of_the_files_products_only(tmp_path: Path) -> None:
     kb = open_knowledge_base(tmp_path / "knowledge.db")
     with kb.transaction() as db:
         summary = releases_repo.import_releases(db, cm_releases(), "cm.csv", replace=True)
-    assert (summary.added, summary.removed) == (15, 449)
-    assert {r.product for r in releases_repo.read_releases(kb.db)} == {"customer-managed"}
-    assert releases_repo.release_source(kb.db).startswith("cm.csv: 15 releases")
+    assert (summary.added, summary.removed) == (15, 0)
+    with kb.transaction() as db:
+        summary = releases_repo.import_releases(db, cm_releases()[:10], "cm2.csv", replace=True)
+    assert (summary.added, summary.updated, summary.removed) == (0, 10, 5)
+    releases = releases_repo.read_releases(kb.db)
+    assert sum(r.product == "customer-managed" for r in releases) == 10
+    assert sum(r.product != "customer-managed" for r in releases) == 449  # shipped dates kept
+    assert "cm2.csv: 10 releases" in releases_repo.release_source(kb.db)
 
 
 def test_a_failing_import_rolls_everything_back(tmp_path: Path) -> None:
@@ -105,6 +110,7 @@ def test_export_returns_what_was_imported(tmp_path: Path) -> None:
     kb = open_knowledge_base(tmp_path / "knowledge.db")
     with kb.transaction() as db:
         releases_repo.import_releases(db, cm_releases(), "cm.csv", replace=True)
-    assert sorted(releases_repo.export_releases(kb.db), key=lambda r: r.version) == sorted(
+    exported = [r for r in releases_repo.export_releases(kb.db) if r.product == "customer-managed"]
+    assert sorted(exported, key=lambda r: r.version) == sorted(
         cm_releases(), key=lambda r: r.version
     )

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     imp = actions.add_parser(
         "import",
         parents=[common],
-        help="import a release CSV (merge; --replace makes it the whole schedule)",
+        help="import a release CSV (merge; --replace replaces the schedule of the products in the file)",
         description="Header: product,version,release_date[,name][,app_version]"
         "[,support_months][,prerelease]. Every row is checked before anything is written.",
     )
@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     imp.add_argument(
         "--replace",
         action="store_true",
-        help="replace the whole schedule (every product) with the file's releases",
+        help="replace the releases of the products in the file (other products are kept)",
     )
     imp.set_defaults(func=import_releases)
 
@@ -229,7 +229,7 @@ def import_releases(args: argparse.Namespace, ctx: CommandContext) -> int:
             db, releases, source=path.name, replace=args.replace
         )
     services.reload()
-    verb = "Replaced the schedule" if args.replace else "Imported"
+    verb = "Replaced the schedule of these products" if args.replace else "Imported"
     print(f"{verb} from {path}: {summary.describe()}")
     return 0
 

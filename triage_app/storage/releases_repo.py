@@ -147,7 +147,10 @@ def release_source(db: Database) -> str:
 def import_releases(
     db: Database, releases: Sequence[Release], source: str, replace: bool = False
 ) -> ImportSummary:
-    """Merge (or, with `replace`, substitute the whole schedule); call inside ONE transaction.
+    """Merge, or with `replace` substitute the schedule of the products in the file; ONE transaction.
+
+    Replacing is per product so that a team importing its own Customer-Managed schedule keeps the
+    shipped Prefect and prefect-helm dates.
 
     Rows are validated before this is called (core.release_csv), so this only writes. A release
     matches an existing one when product and version are equal as versions (2023.02.16 == 2023.2.16).
@@ -160,8 +163,10 @@ def import_releases(
     removed = 0
     table = db.table(TABLE)
     if replace:
-        removed = sum(1 for k in old_by_key if k not in new_keys)
-        table.delete_where()
+        products = sorted({r.product for r in releases})
+        removed = sum(1 for k in old_by_key if k[0] in products and k not in new_keys)
+        marks = ", ".join("?" for _ in products)
+        table.delete_where(f"product in ({marks})", products)
     else:
         # Drop the old spelling of a version the file spells differently (2023.2.16 vs 2023.02.16).
         for key in new_keys & old_by_key.keys():
