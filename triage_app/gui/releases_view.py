@@ -89,7 +89,8 @@ class ReleasesView(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The name column takes the slack, so the status badge stays a badge, not a wall of colour.
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # newest first
 
@@ -180,6 +181,7 @@ class ReleasesView(QDialog):
         self.model.set_rows(rows, [r.key for r in self._schedule.releases])
         self._filter_changed()
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def _filter_changed(self) -> None:
         self.proxy.set_product(self.product_combo.currentData() or "")
