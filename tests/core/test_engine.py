@@ -373,3 +373,60 @@ def test_version_placeholder_matches_version_numbers_only():
     assert hit.matches[0].title == "Upgrades and migrations"
     assert hit.matches[0].evidence[0].term == "upgrading to 3.4.1"
     assert not engine.triage("We are upgrading to the new cluster").matches
+
+
+# ---- rules added for customer-style tickets (texts written for these tests) ----------------
+
+def test_aside_that_sets_infrastructure_aside_is_not_scored(engine):
+    result = engine.triage(
+        "Parent flow reports Completed while its subflows still run. Our namespace has an "
+        "Istio mesh, but that's totally irrelevant: it reproduces with prefect server start "
+        "on a laptop.")
+    assert result.verdict == IN_SCOPE
+    assert "Istio and service mesh configuration" not in titles(result)
+
+
+def test_negation_word_inside_a_term_does_not_negate_it(engine):
+    # "not working" is a symptom; its own "not" must not cancel it.
+    with_symptom = engine.triage(
+        "The Prefect UI is not working behind our nginx ingress controller and ALB.")
+    assert with_symptom.extras["signals"].get("prefect_symptom", 0) > 0
+
+
+def test_one_question_per_side_spans_both(engine):
+    result = engine.triage(
+        "Two things. Which key of the chart values sets the API replicas and resources? "
+        "And how do we set up our Datadog agent autodiscovery so our dashboards show it?")
+    assert result.verdict == SPANS_BOTH
+    sides = {m.side for m in result.matches[:3]}
+    assert sides == {IN_SCOPE, OUT_OF_SCOPE}
+
+
+def test_kubectl_table_output_weighs_as_a_log(engine):
+    table = (
+        "$ kubectl -n prefect get pods\n"
+        "NAME                     READY   STATUS    RESTARTS   AGE\n"
+        "prefect-server-abc12     1/1     Running   0          2d\n"
+        "prefect-worker-def34     1/1     Running   0          2d\n"
+    )
+    ask = "Which setting turns off analytics on the server?\n"
+    result = engine.triage(ask + table)
+    assert titles(result, 1) == ["Feature flags and Prefect configuration"]
+
+
+def test_pasted_exception_is_a_symptom(engine):
+    result = engine.triage(
+        "After the upgrade via our gitops tool the server logs:\n"
+        "sqlalchemy.exc.ProgrammingError: relation \"x\" does not exist\n")
+    assert result.extras["signals"].get("prefect_symptom", 0) >= 1.0
+
+
+def test_release_line_is_a_version(engine):
+    result = engine.triage("We plan to go from 2.19.9 to 3.x next quarter, anything to watch?")
+    assert titles(result, 1) == ["Upgrades and migrations"]
+
+
+def test_company_name_acme_is_not_certificate_evidence(engine):
+    result = engine.triage(
+        "Please add jane@acme-corp.example to our support account, bob left the company.")
+    assert result.verdict == UNCLEAR

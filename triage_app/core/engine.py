@@ -19,8 +19,9 @@ from triage_app.core.vocabulary import Term, Vocabulary
 # A word: letters/digits, with inner underscores kept (PREFECT_API_URL, max_connections are one
 # word, so "redis" never matches inside "prefect_redis" or "redistribute").
 # A version number ("3.1.2", "v2.7") is one word, so the "#version" placeholder can match it.
-_TOKEN = re.compile(r"v?\d+(?:\.\d+)+(?![\w.]*[^\W\d_])|[^\W_]+(?:_+[^\W_]+)*")
-_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)+")
+# "3.x" / "2.19.x" (a release line) is a version too.
+_TOKEN = re.compile(r"v?\d+(?:\.\d+)*\.x\b|v?\d+(?:\.\d+)+(?![\w.]*[^\W\d_])|[^\W_]+(?:_+[^\W_]+)*")
+_VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.\d+|\.x)")
 VERSION_PLACEHOLDER = "#version"
 _VERSION_TOKEN = "\x00version"
 _LEADING_PUNCT = "/@.-"
@@ -88,14 +89,17 @@ def _compile(family: str, key: str, term: Term) -> _Entry | None:
         stem = text[:-1]
         return _Entry(family, key, text, (stem.lower(),), term.weight, prefix=True,
                       upper_only=stem.isupper())
-    found = _tokenize(text.lower().replace(VERSION_PLACEHOLDER, "0.0"))
+    # Offsets below refer to the text with the placeholder replaced, so a word after
+    # "#version" ("from #version to #version") gets its real separator.
+    spelled = text.lower().replace(VERSION_PLACEHOLDER, "0.0")
+    found = _tokenize(spelled)
     tokens = tuple(_VERSION_TOKEN if t == "0.0" else t for t, _, _ in found)
     if not tokens:
         return None
     # "prefect.server" (a module) and "prefect-server" (a chart) are different things; a term
     # written with words separated by spaces matches any short separator.
     seps = tuple(
-        "" if not text[a_end:b_start].strip() else text[a_end:b_start].lower()
+        "" if not spelled[a_end:b_start].strip() else spelled[a_end:b_start]
         for (_, _, a_end), (_, b_start, _) in zip(found, found[1:], strict=False)
     )
     leading = ""
@@ -305,7 +309,11 @@ class TriageEngine:
                 # ("but", "that", "is") do not use up the window.
                 k = h.first - 1
                 counted = 0
-                while k >= 0 and counted < _NEG_WINDOW_BEFORE_CUE and same_clause(k, k + 1):
+                while k >= 0 and counted < _NEG_WINDOW_BEFORE_CUE and (
+                        same_clause(k, k + 1) or (
+                            # "Istio, but that's irrelevant": a comma before the filler words
+                            tokens[k + 1].text in self._skip
+                            and folded[tokens[k].end:tokens[k + 1].start].strip() == ",")):
                     negated.add(k)
                     if tokens[k].text not in self._skip:
                         counted += 1
