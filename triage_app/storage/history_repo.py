@@ -392,7 +392,10 @@ def search(
         rows = db.query(sql, [query, *params, limit, offset])
         return [_entry(r, r["snippet"]) for r in rows]
     where = ("where " + " and ".join(clauses)) if clauses else ""
-    sql = f"select {_LIST_COLUMNS} from {TRIAGES} t {where} order by t.id desc limit ? offset ?"
+    # With an upper date bound the page lies deep in the past: walk the created_at index
+    # backwards from there (same order, rows are created in id order) instead of every newer row.
+    order = "t.created_at desc, t.id desc" if flt.until else "t.id desc"
+    sql = f"select {_LIST_COLUMNS} from {TRIAGES} t {where} order by {order} limit ? offset ?"
     return [_entry(r) for r in db.query(sql, [*params, limit, offset])]
 
 
