@@ -69,3 +69,15 @@ def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
 def triage_and_wait(qtbot: QtBot, win: MainWindow, text: str) -> None:
     with qtbot.waitSignal(win.triageUpdated, timeout=10000):
         win.load_ticket(text)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard_at_exit() -> Iterator[None]:
+    """Tests put Python-made QMimeData on the clipboard; free it before the interpreter exits."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        from triage_app.gui.export_actions import release_clipboard
+
+        release_clipboard()

@@ -41,6 +41,20 @@ def rich_html(text: str) -> str:
     return f"<html><body>{body}</body></html>"
 
 
+
+def release_clipboard() -> None:
+    """Hand our clipboard data back to Qt as plain text while Python is still alive.
+
+    A QMimeData created in Python and given to the clipboard is deleted by Qt's own exit
+    handlers, after the interpreter is gone, which crashes shiboken (seen with offscreen and xcb).
+    Re-setting the text lets Qt free it now; the copied text itself stays on the clipboard.
+    """
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData()
+    if mime is not None and mime.hasText():
+        clipboard.setText(mime.text())
+
+
 class DraftActions(QObject):
     """Owns the drafting behaviour of one main window; installed once by install()."""
 

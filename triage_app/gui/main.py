@@ -74,3 +74,6 @@ def run_gui(
     finally:
         window.shutdown()
         window.error_handler.uninstall()
+        from triage_app.gui.export_actions import release_clipboard
+
+        release_clipboard()
