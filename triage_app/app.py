@@ -15,6 +15,7 @@ from triage_app.core.service import TriageService
 from triage_app.core.versions import make_resolver
 from triage_app.storage import corrections_repo, policy_repo, releases_repo, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
+from triage_app.storage.errors import StorageError
 
 if TYPE_CHECKING:
     from triage_app.gui.main_window import MainWindow
@@ -63,6 +64,15 @@ def build_services(data_dir: Path | None = None, today: dt.date | None = None) -
     """Open the knowledge base in `data_dir` (default: the user data dir) and wire the services."""
     folder = paths.data_dir(data_dir)
     kb = open_knowledge_base(paths.database_path(folder))
+    if not kb.read_only:
+        # A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
+        from triage_app.core.vocabulary import default_vocabulary
+
+        try:
+            with kb.transaction() as db:
+                policy_repo.refresh_shipped_vocabulary(db, default_vocabulary())
+        except StorageError:
+            pass  # a read-only or busy file keeps its vocabulary; triage still works
     policy, engine, service = _build_triage(kb, today)
     return Services(folder, kb, policy, engine, service, today, [str(n) for n in kb.notices])
 

@@ -114,3 +114,43 @@ def test_policy_import_keeps_vocabulary_of_kept_bullets(tmp_path: Path) -> None:
     assert kb.db["vocabulary"].count_where("bullet = ?", ["Redis administration"]) == redis_terms
     assert kb.db["vocabulary"].count_where("bullet = ?", ["Security patching"]) == 0
     assert policy_repo.read_policy(kb.db).bullet("Hardening") is not None
+
+
+def test_unedited_shipped_vocabulary_follows_a_new_release(tmp_path: Path) -> None:
+    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+
+    shipped = default_vocabulary()
+    older = Vocabulary.from_rows(shipped.to_rows()[:-25])  # what an earlier release shipped
+    kb = open_knowledge_base(tmp_path / "k.db")
+    with kb.transaction() as db:
+        assert not policy_repo.refresh_shipped_vocabulary(db, shipped)  # already current
+        policy_repo.write_vocabulary(db, older, shipped=True)
+        assert policy_repo.refresh_shipped_vocabulary(db, shipped)
+    assert policy_repo.read_vocabulary(kb.db).to_rows() == shipped.to_rows()
+
+
+def test_an_edited_vocabulary_is_never_replaced(tmp_path: Path) -> None:
+    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+
+    shipped = default_vocabulary()
+    kb = open_knowledge_base(tmp_path / "k.db")
+    with kb.transaction() as db:
+        policy_repo.write_vocabulary(db, Vocabulary.from_rows(shipped.to_rows()[:-25]), shipped=True)
+        db.table("vocabulary").delete_where("bullet = ?", ["Redis administration"])  # a team edit
+    edited = policy_repo.read_vocabulary(kb.db).to_rows()
+    with kb.transaction() as db:
+        assert not policy_repo.refresh_shipped_vocabulary(db, shipped)
+    assert policy_repo.read_vocabulary(kb.db).to_rows() == edited
+
+
+def test_services_refresh_the_shipped_vocabulary_on_open(tmp_path: Path) -> None:
+    from triage_app.app import build_services
+    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+
+    shipped = default_vocabulary()
+    kb = open_knowledge_base(tmp_path / "knowledge.db")
+    with kb.transaction() as db:
+        policy_repo.write_vocabulary(db, Vocabulary.from_rows(shipped.to_rows()[:10]), shipped=True)
+    kb.close()
+    services = build_services(tmp_path)
+    assert policy_repo.read_vocabulary(services.kb.db).to_rows() == shipped.to_rows()

@@ -6,10 +6,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from triage_app.core.policy import Policy, parse_policy
-from triage_app.core.vocabulary import Vocabulary, load_vocabulary
 
 POLICY_FILE = "support_scope.txt"
-VOCABULARY_FILE = "vocabulary.toml"
 RELEASES_FILE = "prefect_releases.csv"
 
 
@@ -24,7 +22,3 @@ def read_text(name: str) -> str:
 
 def default_policy() -> Policy:
     return parse_policy(read_text(POLICY_FILE))
-
-
-def default_vocabulary() -> Vocabulary:
-    return load_vocabulary(read_text(VOCABULARY_FILE))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 
 from triage_app.core import defaults
+from triage_app.core.vocabulary import default_vocabulary
 
 Migration = tuple[str, Callable[[Database], None]]
 
@@ -42,7 +43,7 @@ def _m002_seed_policy(db: Database) -> None:
     from triage_app.storage import policy_repo
 
     policy_repo.write_policy(db, defaults.default_policy(), source="shipped default")
-    policy_repo.write_vocabulary(db, defaults.default_vocabulary())
+    policy_repo.write_vocabulary(db, default_vocabulary(), shipped=True)
 
 
 def _m005_history(db: Database) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -57,10 +60,46 @@ def policy_source(db: Database) -> str:
     return rows[0]["value"] if rows else ""
 
 
-def write_vocabulary(db: Database, vocabulary: Vocabulary) -> None:
-    """Replace the whole vocabulary (call inside a transaction)."""
+SHIPPED_VOCABULARY_KEY = "vocabulary_shipped_fingerprint"
+
+
+def write_vocabulary(db: Database, vocabulary: Vocabulary, shipped: bool = False) -> None:
+    """Replace the whole vocabulary (call inside a transaction).
+
+    `shipped` marks it as the unedited shipped vocabulary, so a later release can update it.
+    """
+    rows = vocabulary.to_rows()
     db.table("vocabulary").delete_where()
-    db.table("vocabulary").insert_all(vocabulary.to_rows())
+    db.table("vocabulary").insert_all(rows)
+    if shipped:
+        db.table("meta").insert(
+            {"key": SHIPPED_VOCABULARY_KEY, "value": _fingerprint(rows)}, replace=True
+        )
+
+
+def _fingerprint(rows: list[dict[str, Any]]) -> str:
+    canonical = json.dumps(
+        [[r["bullet"], r["grp"], r["term"], float(r["weight"])] for r in rows], ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def refresh_shipped_vocabulary(db: Database, shipped: Vocabulary) -> bool:
+    """Bring an unedited shipped vocabulary up to the one this release ships; True if it changed.
+
+    A vocabulary the team edited (its rows differ from what was seeded) is never touched.
+    """
+    rows = list(db.query("select bullet, grp, term, weight from vocabulary order by id"))
+    seeded = db.execute(
+        "select value from meta where key = ?", [SHIPPED_VOCABULARY_KEY]
+    ).fetchone()
+    if seeded is None or seeded[0] != _fingerprint(rows):
+        return False
+    new_rows = shipped.to_rows()
+    if _fingerprint(new_rows) == seeded[0]:
+        return False
+    write_vocabulary(db, shipped, shipped=True)
+    return True
 
 
 def read_vocabulary(db: Database) -> Vocabulary:
