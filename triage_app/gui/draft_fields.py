@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
-from triage_app.core.drafting import DraftInputs
+if TYPE_CHECKING:  # drafting is imported on use: these fields are built before the first paint
+    from triage_app.core.drafting import DraftInputs
 
 
 class DraftFields(QWidget):
@@ -43,6 +46,8 @@ class DraftFields(QWidget):
         return edit
 
     def inputs(self, verdict: str = "", bullet: str = "") -> DraftInputs:
+        from triage_app.core.drafting import DraftInputs
+
         return DraftInputs(
             customer_name=self.customer.text(),
             ticket_ref=self.ticket_ref.text(),

@@ -13,13 +13,14 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from triage_app import paths
-from triage_app.core import export, redaction
-from triage_app.core.drafting import Drafter
-from triage_app.core.templates import strip_agent_notes
 from triage_app.gui.draft_fields import DraftFields
-from triage_app.gui.redaction_dialog import RedactionDialog
 
+# The export formats, drafting, templates and redaction (with the email modules behind them) are
+# imported where they are used: this area is installed before the window's first paint, and by the
+# time a draft exists the loading thread has imported them anyway.
 if TYPE_CHECKING:
+    from triage_app.core import redaction
+    from triage_app.core.drafting import Drafter
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.state import CurrentTriage
 
@@ -28,7 +29,13 @@ DialogRunner = Callable[[QDialog], bool]
 SETTING_FOLDER = "export_folder"
 SETTING_ENGINEER = "engineer_name"
 SETTING_PERSONAL = "redact_personal"
-_FILTERS = {fmt: export.FORMAT_LABELS[fmt] for fmt in export.FORMATS}
+
+
+def _filters() -> dict[str, str]:
+    """File dialog filters by export format."""
+    from triage_app.core import export
+
+    return {fmt: export.FORMAT_LABELS[fmt] for fmt in export.FORMATS}
 
 
 def rich_html(text: str) -> str:
@@ -93,6 +100,8 @@ class DraftActions(QObject):
     # -------------------------------------------------------------- draft composition
 
     def _drafter(self) -> Drafter | None:
+        from triage_app.core.drafting import Drafter
+
         services = self.window.services
         step = services.triage.draft if services else None
         return step if isinstance(step, Drafter) else None
@@ -117,6 +126,9 @@ class DraftActions(QObject):
 
     def outgoing(self, purpose: str) -> str | None:
         """Agent notes stripped, then the redaction preview; None when the engineer cancels."""
+        from triage_app.core.templates import strip_agent_notes
+        from triage_app.gui.redaction_dialog import RedactionDialog
+
         text = strip_agent_notes(self.window.draft_pane.text())
         if not text.strip():
             self.window.statusBar().showMessage(f"There is no draft to {purpose} yet.", 5000)
@@ -160,7 +172,10 @@ class DraftActions(QObject):
         return Path(self.window.settings.text(SETTING_FOLDER, "") or paths.documents_dir())
 
     def export(self) -> None:
+        from triage_app.core import export
+
         window = self.window
+        filters = _filters()
         text = self.outgoing("export")
         if text is None:
             return
@@ -176,8 +191,8 @@ class DraftActions(QObject):
             window,
             "Export draft",
             str(suggested),
-            ";;".join(_FILTERS.values()),
-            _FILTERS["txt"],
+            ";;".join(filters.values()),
+            filters["txt"],
             QFileDialog.Option.DontConfirmOverwrite,  # we never replace: a taken name gets -2, -3, ...
         )
         if not name:
@@ -185,7 +200,7 @@ class DraftActions(QObject):
         path = Path(name)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in export.FORMATS:
-            fmt = next((f for f, label in _FILTERS.items() if label == chosen), "txt")
+            fmt = next((f for f, label in filters.items() if label == chosen), "txt")
             path = path.with_name(path.name + f".{fmt}")
         renamed = ""
         if path.exists():

@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.draft_pane.exportRequested.connect(self.export_draft)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
         # History: the ticket on screen is one saved triage, updated as it changes.
-        from triage_app.gui.history_view import install_recorder
+        from triage_app.gui.history_recorder import install_recorder
 
         self.history_recorder = install_recorder(self)
         self._history_view: Any = None
