@@ -209,7 +209,9 @@ def bench_releases(passes: int) -> list[str]:
         fn()
         return statistics.median(timed(fn) for _ in range(passes)) * 1000
 
-    ref = ms(lambda: [parse_version(v) for _p, v in asks])
+    # The reference parses without parse_version's cache, so it stays the cost of real parsing.
+    parse = getattr(parse_version, "__wrapped__", parse_version)
+    ref = ms(lambda: [parse(v) for _p, v in asks])
     for name, sched, items in (
         (f"shipped schedule ({len(shipped.releases)} releases)", shipped, asks),
         ("schedule of 1,000 releases", synthetic, synth_asks),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+import functools
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 SUPPORTED = "supported"
 ENDING_SOON = "ending_soon"
@@ -32,6 +36,7 @@ _VERSION = re.compile(
     (?:\+[a-zA-Z0-9.]{1,64})?$""",
     re.VERBOSE | re.IGNORECASE,
 )
+_T = TypeVar("_T")
 _PRE_RANK = {"a": -3, "alpha": -3, "b": -2, "beta": -2, "c": -1, "rc": -1, "pre": -1, "preview": -1}
 
 
@@ -45,7 +50,9 @@ class Version:
     post: int | None = None
     dev: int | None = None
 
-    @property
+    # Cached: a schedule compares the same versions thousands of times (frozen dataclasses still
+    # have a __dict__, which cached_property writes to directly).
+    @functools.cached_property
     def numbers(self) -> tuple[int, ...]:
         """The release numbers, with a prefect-helm style DDHHMMSS third part split into day and time."""
         rel = self.release
@@ -63,12 +70,12 @@ class Version:
     def is_prerelease(self) -> bool:
         return self.pre is not None or self.dev is not None
 
-    @property
+    @functools.cached_property
     def line(self) -> tuple[int, ...]:
         """The release line: major.minor (year.month for calendar versions)."""
         return self.numbers[:2]
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[Any, ...]:
         nums = list(self.numbers)
         while len(nums) > 1 and nums[-1] == 0:  # 3.0 == 3.0.0
@@ -82,6 +89,7 @@ class Version:
         return (tuple(nums), pre, post, dev)
 
 
+@functools.lru_cache(maxsize=8192)  # Version is immutable; tickets and schedules repeat versions
 def parse_version(text: str) -> Version | None:
     """Parse '3.4.7', 'v2.0b11', '3.0.0rc1', '2026.7.23210422'; None when it is not a version."""
     m = _VERSION.match(text.strip())
@@ -123,15 +131,15 @@ class Release:
     prerelease: bool = False
     support_months: int | None = None  # overrides the policy's duration for this release
 
-    @property
+    @functools.cached_property
     def parsed(self) -> Version | None:
         return parse_version(self.version)
 
-    @property
+    @functools.cached_property
     def key(self) -> tuple[Any, ...]:
         return version_key(self.version)
 
-    @property
+    @functools.cached_property
     def line(self) -> tuple[int, ...] | None:
         v = self.parsed
         return v.line if v else None
@@ -208,6 +216,24 @@ class StatusReport:
         }
 
 
+class _ProductIndex:
+    """One product's releases in version order, with what lookups bisect on (built once per Schedule)."""
+
+    def __init__(self, releases: list[Release]) -> None:
+        # A stable sort: releases with equal keys keep their order in the file.
+        self.releases = tuple(sorted(releases, key=lambda r: r.key))
+        self.keys = [r.key for r in self.releases]
+        self.lines: dict[tuple[int, ...], tuple[list[tuple[Any, ...]], list[Release]]] = {}
+        self.line_prefixes: set[tuple[int, ...]] = set()
+        for r in self.releases:
+            if r.line is None:
+                continue
+            keys, members = self.lines.setdefault(r.line, ([], []))
+            keys.append(r.key)
+            members.append(r)
+            self.line_prefixes.update(r.line[:k] for k in range(len(r.line) + 1))
+
+
 @dataclass(frozen=True)
 class Schedule:
     """All known releases plus the support rules; immutable, so it is safe to share across threads."""
@@ -216,42 +242,66 @@ class Schedule:
     default_months: int = DEFAULT_SUPPORT_MONTHS
     ending_soon_days: int = DEFAULT_ENDING_SOON_DAYS
     source: str = ""
-    _by_product: dict[str, tuple[Release, ...]] = field(
+    _index: dict[str, _ProductIndex] = field(
         default_factory=dict, init=False, repr=False, compare=False
+    )
+    # Answers that depend on the date (latest, upgrade paths): memoized per (question, day), since a
+    # triage or a `releases` listing asks them over and over for the same day. Bounded, lock-guarded.
+    _memo: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _memo_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         groups: dict[str, list[Release]] = {}
         for r in self.releases:
             groups.setdefault(r.product, []).append(r)
-        ordered = {p: tuple(sorted(rs, key=lambda r: r.key)) for p, rs in groups.items()}
-        object.__setattr__(self, "_by_product", ordered)
+        object.__setattr__(self, "_index", {p: _ProductIndex(rs) for p, rs in groups.items()})
+
+    def _memoized(self, key: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+        with self._memo_lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()  # simple and bounded; a day's questions refill it quickly
+            self._memo[key] = value
+        return value
 
     def products(self) -> list[str]:
-        return sorted(self._by_product)
+        return sorted(self._index)
 
     def has_product(self, product: str) -> bool:
-        return product in self._by_product
+        return product in self._index
 
     def of(self, product: str) -> tuple[Release, ...]:
         """The product's releases, oldest version first."""
-        return self._by_product.get(product, ())
+        index = self._index.get(product)
+        return index.releases if index is not None else ()
 
     def has_line(self, product: str, line: tuple[int, ...]) -> bool:
-        return any(r.line is not None and r.line[: len(line)] == line for r in self.of(product))
+        index = self._index.get(product)
+        return index is not None and tuple(line) in index.line_prefixes
 
     def support(self, release: Release, today: dt.date) -> Support:
         return support_window(release, today, self.default_months, self.ending_soon_days)
 
     def find(self, product: str, version: str) -> Release | None:
         """The release with exactly this version (3.0 == 3.0.0, 2023.02.16 == 2023.2.16)."""
+        index = self._index.get(product)
+        if index is None:
+            return None
         key = version_key(version)
-        return next((r for r in self.of(product) if r.key == key), None)
+        i = bisect.bisect_left(index.keys, key)
+        return index.releases[i] if i < len(index.keys) and index.keys[i] == key else None
 
     def by_name(self, name: str, product: str | None = None) -> Release | None:
         """A release by its name ("January 2026"), Customer-Managed first."""
         wanted = " ".join(name.lower().split())
-        products = [product] if product else sorted(self._by_product, key=_cm_first)
+        products = [product] if product else sorted(self._index, key=_cm_first)
         for p in products:
             for r in self.of(p):
                 if r.name and " ".join(r.name.lower().split()) == wanted:
@@ -261,19 +311,25 @@ class Schedule:
     def nearest(self, product: str, version: str) -> Release | None:
         """The closest release of the same line: the newest one not after `version`, else the oldest after."""
         v = parse_version(version)
-        if v is None:
+        index = self._index.get(product)
+        if v is None or index is None or v.line not in index.lines:
             return None
-        same = [r for r in self.of(product) if r.line == v.line]
-        if not same:
-            return None
-        key = (0, v.key)
-        before = [r for r in same if r.key <= key]
-        return before[-1] if before else same[0]
+        keys, same = index.lines[v.line]
+        i = bisect.bisect_right(keys, (0, v.key))
+        return same[i - 1] if i else same[0]
 
     def latest_of_line(
         self, product: str, line: tuple[int, ...], today: dt.date | None = None
     ) -> Release | None:
         """The newest final release whose version starts with `line` (e.g. (3,) for "3.x")."""
+        return self._memoized(
+            ("latest_of_line", product, tuple(line), today),
+            lambda: self._latest_of_line(product, line, today),
+        )
+
+    def _latest_of_line(
+        self, product: str, line: tuple[int, ...], today: dt.date | None
+    ) -> Release | None:
         candidates = [
             r
             for r in self.of(product)
@@ -286,8 +342,14 @@ class Schedule:
 
     def latest(self, product: str, today: dt.date) -> Release | None:
         """The newest final release published on or before `today`."""
-        final = [r for r in self.of(product) if not r.prerelease and r.release_date <= today]
-        return final[-1] if final else None
+
+        def compute() -> Release | None:
+            for r in reversed(self.of(product)):
+                if not r.prerelease and r.release_date <= today:
+                    return r
+            return None
+
+        return self._memoized(("latest", product, today), compute)
 
     def latest_supported(self, product: str, today: dt.date) -> Release | None:
         """The newest final release that is still supported (or ending soon) on `today`."""
@@ -309,6 +371,12 @@ class Schedule:
             return ()
         if release.product not in STEPWISE_PRODUCTS:
             return (latest.version,)
+        return self._memoized(
+            ("upgrade_path", release.product, release.key, release.line, today),
+            lambda: self._stepwise_path(release, latest, today),
+        )
+
+    def _stepwise_path(self, release: Release, latest: Release, today: dt.date) -> tuple[str, ...]:
         newest_per_line: dict[tuple[int, ...], Release] = {}
         for r in self.of(release.product):
             if r.prerelease or r.release_date > today or r.key <= release.key or r.line is None:
@@ -370,6 +438,9 @@ class Schedule:
             self.upgrade_path(release, today),
             note,
         )
+
+
+_MEMO_SIZE = 4096
 
 
 def _cm_first(product: str) -> tuple[int, str]:
