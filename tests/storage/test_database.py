@@ -154,3 +154,63 @@ def test_services_refresh_the_shipped_vocabulary_on_open(tmp_path: Path) -> None
     kb.close()
     services = build_services(tmp_path)
     assert policy_repo.read_vocabulary(services.kb.db).to_rows() == shipped.to_rows()
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of `table` with garbage, the way a bad sector would."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+        page_size = conn.execute("pragma page_size").fetchone()[0]
+        root = conn.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * page_size)
+
+
+def _fill_history(path: Path, rows: int) -> None:
+    kb = open_knowledge_base(path)
+    with kb.transaction() as db:
+        db.conn.executemany(
+            "insert into triages (created_at, updated_at, ticket, verdict, final_verdict) "
+            "values ('2026-01-01', '2026-01-01', ?, 'unclear', 'unclear')",
+            [(f"ticket {i} " + "x" * 400,) for i in range(rows)],
+        )
+    kb.close()
+
+
+def test_opening_does_not_read_the_whole_history(tmp_path: Path) -> None:
+    """Start-up must not grow with the history: a damaged history page is not read at open, the
+    knowledge base opens in place (policy and settings intact), and reading history later says so."""
+    from triage_app.storage.errors import DatabaseCorrupt
+
+    path = tmp_path / "knowledge.db"
+    _fill_history(path, 2000)
+    _damage_table(path, "triages")
+    kb = open_knowledge_base(path)
+    assert kb.notices == []  # not moved aside: the file is still this team's knowledge base
+    assert policy_repo.read_policy(kb.db).bullets
+    with pytest.raises(DatabaseCorrupt, match="damaged"), kb.transaction() as db:
+        db.execute("select count(*), sum(length(ticket)) from triages").fetchone()
+    kb.close()
+    assert [p.name for p in tmp_path.iterdir() if "corrupt" in p.name] == []
+
+
+def test_a_damaged_page_met_while_writing_is_a_storage_error(tmp_path: Path) -> None:
+    from triage_app.storage.errors import DatabaseCorrupt, StorageError
+
+    path = tmp_path / "knowledge.db"
+    _fill_history(path, 500)
+    _damage_table(path, "triages")
+    kb = open_knowledge_base(path)
+    with pytest.raises(StorageError) as caught, kb.transaction() as db:
+        db.execute("update triages set verdict = 'in_scope'")
+    assert isinstance(caught.value, DatabaseCorrupt)
+    assert "not saved" in str(caught.value)
+    kb.close()
+
+
+def test_a_bug_in_a_statement_is_not_dressed_up_as_a_storage_error(tmp_path: Path) -> None:
+    kb = open_knowledge_base(tmp_path / "knowledge.db")
+    with pytest.raises(sqlite3.IntegrityError), kb.transaction() as db:
+        db.execute("insert into meta (key, value) values ('app', 'again')")
+    kb.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -46,6 +47,13 @@ class ErrorHandler(QObject):
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         logged = self._append_log(details)
         # The environment's fault (disk full, locked database) is told plainly; our bugs get details.
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+        ):
+            # A read outside a transaction met a damaged page or a lock: say it like a write would.
+            from triage_app.storage.database import translate_error
+
+            exc = translate_error(exc)
         if isinstance(exc, StorageError):
             summary = str(exc)
         else:

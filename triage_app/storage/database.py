@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from triage_app.storage.errors import (
+    DatabaseCorrupt,
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
@@ -42,7 +43,11 @@ class KnowledgeBase:
             try:
                 with write_transaction(self.db):
                     yield self.db
-            except sqlite3.OperationalError as exc:
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+                raise  # our bug (a constraint, a bad statement): crash loudly, do not dress it up
+            except sqlite3.DatabaseError as exc:
+                # The environment's fault: locked, read-only, disk full, or a damaged page that the
+                # cheap check at open does not read (OperationalError is a DatabaseError too).
                 raise translate_error(exc) from exc
 
     def meta(self, key: str) -> str | None:
@@ -96,6 +101,12 @@ def translate_error(exc: sqlite3.Error) -> StorageError:
         return DatabaseReadOnly(f"The knowledge base cannot be written: {exc}")
     if "disk" in msg and "full" in msg:
         return StorageError("The disk is full: the change was not saved.")
+    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
+        return DatabaseCorrupt(
+            f"The knowledge base file is damaged ({exc}): the change was not saved. "
+            "Export what you need (kb export, history export), then move the file aside; "
+            "triage-app creates a fresh one at the next start."
+        )
     return StorageError(f"Database error: {exc}")
 
 
@@ -113,7 +124,13 @@ def _connect(path: Path | None, read_only: bool = False) -> Database:
 
 
 def _is_ours(db: Database) -> bool:
-    """True for a new empty file or one with our meta marker; raises sqlite3.DatabaseError if corrupt."""
+    """True for a new empty file or one with our meta marker; raises sqlite3.DatabaseError if corrupt.
+
+    This is the whole check at open, and it is cheap on purpose: reading sqlite_master and the meta
+    table fails on a file that is not a database or whose schema is damaged. A full integrity check
+    (pragma quick_check) reads every page, which grows with the history (150 ms at 100,000 rows) and
+    start-up must not; a damaged page found later is reported by KnowledgeBase.transaction.
+    """
     tables = db.table_names()
     if not tables:
         return True
@@ -196,10 +213,6 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
     db = _connect(path, read_only)
     try:
         ours = _is_ours(db)
-        if ours and path is not None and path.exists() and path.stat().st_size:
-            integrity = list(db.query("pragma quick_check"))
-            if integrity and integrity[0].get("quick_check") != "ok":
-                raise sqlite3.DatabaseError("integrity check failed")
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and (
             "locked" in str(exc) or "busy" in str(exc)
@@ -224,7 +237,10 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
         db.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("pragma foreign_keys=on")
         migrate(db)
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+        db.conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
         db.conn.close()
         raise translate_error(exc) from exc
     except BaseException:

@@ -17,6 +17,10 @@ class DatabaseReadOnly(StorageError):
     """The data folder or database file cannot be written."""
 
 
+class DatabaseCorrupt(StorageError):
+    """A damaged page was found while reading or writing (the open only checks the schema, cheaply)."""
+
+
 class DatabaseTooNew(StorageError):
     """The file was written by a newer triage-app (unknown migrations)."""
 
