@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app import paths
-from triage_app.core.drafting import Drafter, schedule_advisor
+from triage_app.core.drafting import Drafter, DraftDefaults, schedule_advisor
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
@@ -46,7 +46,14 @@ def _build_triage(
         policy = policy_repo.read_policy(kb.db)
         vocabulary = policy_repo.read_vocabulary(kb.db)
         schedule = releases_repo.read_schedule(kb.db, policy)
-        drafter = Drafter(policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule))
+        # The engineer's name and signature from the Knowledge Base settings; typed values still win.
+        defaults = DraftDefaults(
+            engineer_name=policy_repo.get_setting(kb.db, "engineer_name", "") or "",
+            signature=policy_repo.get_setting(kb.db, "signature", "") or "",
+        )
+        drafter = Drafter(
+            policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule), defaults
+        )
     engine = TriageEngine(policy, vocabulary)
     # Learned evidence from corrections adjusts the engine's result; it never changes the policy.
     learned = corrections_repo.LearnedAdjuster(kb, policy)

@@ -61,6 +61,28 @@ class DraftInputs:
         )
 
 
+@dataclass(frozen=True)
+class DraftDefaults:
+    """The engineer's own settings (Knowledge Base window): used where nothing is typed next to the draft."""
+
+    engineer_name: str = ""
+    signature: str = ""  # plain text replacing the signature block; never read as template syntax
+
+    def signature_block(self, engineer_name: str) -> str | None:
+        """The signature as a template block, or None to keep the template's own signature block.
+
+        The stored signature belongs to the stored name: when another name is typed next to the
+        draft, the prompted value wins and the template's block (with {engineer_name}) is used.
+        """
+        if not self.signature.strip():
+            return None
+        typed = engineer_name.strip()
+        if typed and typed != self.engineer_name.strip():
+            return None
+        # Braces doubled so the text stays literal (a signature is data, not a template).
+        return self.signature.replace("{", "{{").replace("}", "}}")
+
+
 def pick_version(versions: Sequence[VersionMention]) -> VersionMention | None:
     """The mention the reply should talk about: resolved ones first, then the most urgent status."""
     if not versions:
@@ -167,15 +189,24 @@ class Drafter:
         policy: Policy,
         templates: Mapping[str, str] | None = None,
         advisor: ReleaseAdvisor | None = None,
+        defaults: DraftDefaults = DraftDefaults(),
     ) -> None:
         self.policy = policy
         self.templates = dict(templates) if templates is not None else tpl.shipped_templates()
         self.advisor = advisor
+        self.defaults = defaults
+
+    def _with_defaults(self, inputs: DraftInputs) -> DraftInputs:
+        if inputs.engineer_name.strip() or not self.defaults.engineer_name.strip():
+            return inputs  # a name typed next to the draft wins over the stored one
+        return dataclasses.replace(inputs, engineer_name=self.defaults.engineer_name)
 
     def variables(
         self, result: TriageResult, today: dt.date, inputs: DraftInputs = DraftInputs()
     ) -> dict[str, str]:
-        return build_variables(self.policy, result, today, inputs, self.advisor)
+        return build_variables(
+            self.policy, result, today, self._with_defaults(inputs), self.advisor
+        )
 
     def draft(
         self,
@@ -188,7 +219,11 @@ class Drafter:
         values = self.variables(result, today, inputs)
         verdict = effective_verdict(self.policy, result, inputs)
         name = verdict if verdict in tpl.VERDICT_TEMPLATES else UNCLEAR
-        return tpl.render(name, self.templates, values, keep_notes=keep_notes)
+        templates = self.templates
+        signature = self.defaults.signature_block(inputs.engineer_name)
+        if signature is not None:
+            templates = {**templates, "signature": signature}
+        return tpl.render(name, templates, values, keep_notes=keep_notes)
 
     def __call__(self, text: str, result: TriageResult, today: dt.date) -> str:
         """TriageService's step: the plain-text draft, agent notes stripped and secrets masked."""
