@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -40,11 +39,15 @@ class Snapshot:
         return not self.ticket.strip() and not self.draft.strip()
 
     def to_json(self) -> str:
+        import json  # on the first save, not before the first paint
+
         return json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Snapshot | None:
         """None for anything that is not a snapshot we wrote (a damaged file is never trusted)."""
+        import json
+
         try:
             data: Any = json.loads(text)
         except ValueError:

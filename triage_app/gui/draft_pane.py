@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from triage_app.core.policy import Policy
 from triage_app.core.result import SPANS_BOTH, VERDICT_LABELS, TriageResult, VersionMention
 from triage_app.gui.theme import STATUS_LABELS
+
+if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
+    from triage_app.core.policy import Policy
 
 
 def summary_draft(

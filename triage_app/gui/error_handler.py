@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -11,8 +10,6 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
-
-from triage_app.storage.errors import StorageError
 
 
 class ErrorHandler(QObject):
@@ -46,6 +43,11 @@ class ErrorHandler(QObject):
             return
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         logged = self._append_log(details)
+        # Imported here, not with the window: sqlite3 and storage load after the first paint.
+        import sqlite3
+
+        from triage_app.storage.errors import StorageError
+
         # The environment's fault (disk full, locked database) is told plainly; our bugs get details.
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
             exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +39,8 @@ def _filters() -> dict[str, str]:
 
 def rich_html(text: str) -> str:
     """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks kept."""
+    import html
+
     paragraphs = [p for p in text.strip("\n").split("\n\n") if p.strip()]
     body = "".join(
         "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"

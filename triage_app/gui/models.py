@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -17,9 +17,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from triage_app.core.policy import Policy
 from triage_app.core.result import Match, VersionMention
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, status_colour, underline_colour
+
+if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
+    from triage_app.core.policy import Policy
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1

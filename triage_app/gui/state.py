@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from triage_app.core.policy import Policy
 from triage_app.core.result import Match, TriageResult
+
+if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
+    from triage_app.core.policy import Policy
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.policy import Policy
 from triage_app.core.result import (
     IN_SCOPE,
     OUT_OF_SCOPE,
@@ -28,6 +29,9 @@ from triage_app.core.result import (
 )
 from triage_app.gui.models import MatchListModel
 from triage_app.gui.theme import verdict_colour
+
+if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
+    from triage_app.core.policy import Policy
 
 LOW_CONFIDENCE = 0.5  # below this the card asks the engineer to check the verdict
 _ENGINE_CHOICE = ""  # item data of the "as triaged" entries in both combos
