@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app import paths
-from triage_app.core.drafting import Drafter, DraftDefaults, schedule_advisor
+from triage_app.core.drafting import DraftDefaults, Drafter, schedule_advisor
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from triage_app.core.defaults import default_policy
-from triage_app.core.drafting import Drafter, DraftDefaults, DraftInputs
+from triage_app.core.drafting import DraftDefaults, Drafter, DraftInputs
 from triage_app.core.policy import Policy
 from triage_app.core.result import Match, TriageResult
 
