@@ -166,7 +166,7 @@ class DraftActions(QObject):
         mime.setText(text)
         mime.setHtml(rich_html(text))
         QGuiApplication.clipboard().setMimeData(mime)
-        self._record("clipboard", "clipboard")  # exports are recorded through draftExported
+        self._record("clipboard", "clipboard")
         self.window.statusBar().showMessage("Draft copied (plain and rich text).", 5000)
 
     def export_folder(self) -> Path:
@@ -219,7 +219,7 @@ class DraftActions(QObject):
         window.settings.set(SETTING_FOLDER, str(path.parent))
         self._record(fmt, str(path))
         window.statusBar().showMessage(f"Draft exported to {path}{renamed}", 8000)
-        window.draftExported.emit(str(path))  # the history recorder keeps when, format and where
+        window.draftExported.emit(str(path))
 
     # -------------------------------------------------------------- templates
 

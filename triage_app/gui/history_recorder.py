@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -104,14 +103,13 @@ def _has_correction(db: Any, history_id: int) -> bool:
 
 
 def install_recorder(window: Any) -> HistoryRecorder:
-    """Connect a recorder to a MainWindow: triage/override updates, hand-edited drafts, exports."""
+    """Connect a recorder to a MainWindow: triage/override updates and hand-edited drafts."""
     recorder = HistoryRecorder(lambda: window.services, window)
     window.triageUpdated.connect(recorder.schedule)
     window.draft_pane.edit.textChanged.connect(
         lambda: recorder.schedule(window.state) if window.state.result is not None else None
     )
-    window.draftExported.connect(
-        lambda path: recorder.record_export(path, Path(path).suffix.lstrip(".") or "txt")
-    )
+    # Copies and exports are recorded by whoever performs them (with what was masked), not on
+    # draftExported: a second row per export, without the redactions, came from here.
     recorder.failed.connect(lambda msg: window.statusBar().showMessage(msg, 8000))
     return recorder

@@ -646,6 +646,7 @@ class MainWindow(QMainWindow):
             )
             return
         self.settings.set("export_folder", str(path.parent))
+        self.history_recorder.record_export(str(path), path.suffix.lstrip(".") or "txt")
         self.statusBar().showMessage(f"Draft exported to {path}", 8000)
         self.draftExported.emit(str(path))
 
