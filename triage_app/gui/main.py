@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -40,6 +40,15 @@ def create_window(data_dir: Path | None, today: dt.date | None) -> MainWindow:
     )
 
 
+def _set_icon(app: QApplication) -> None:
+    try:
+        from triage_app.gui.icons import app_icon
+
+        app.setWindowIcon(app_icon())
+    except (ImportError, OSError):  # an icon is decoration; never a reason not to start
+        pass
+
+
 def run_gui(
     data_dir: Path | None, today: dt.date | None = None, ticket_text: str | None = None
 ) -> int:
@@ -54,19 +63,16 @@ def run_gui(
     app.setApplicationDisplayName("triage-app")
     app.setDesktopFileName("io.prefect.TriageApp")  # packaging/linux/<this>.desktop (Wayland app id)
     window = create_window(data_dir, today)
-    try:
-        from triage_app.gui.icons import app_icon
-
-        app.setWindowIcon(app_icon())
-    except (ImportError, OSError):  # an icon is decoration; never a reason not to start
-        pass
     theme = window.settings.text("theme", "system")
     if theme != "system":
         apply_theme(app, theme)
     window.error_handler.install()
     window.show()
     window.load_services_after_first_paint()
-    QTimer.singleShot(0, window.autosave.offer_recovery)  # after a crash: offer the work back
+    # Work that can wait for the first paint: the icon (decoration, set a frame later) and the
+    # look for an orphaned autosave (file and lock I/O; after a crash it offers the work back).
+    window.after_first_paint(lambda: _set_icon(app))
+    window.after_first_paint(window.autosave.offer_recovery)
     if ticket_text:
         window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
     try:

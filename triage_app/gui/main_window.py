@@ -39,7 +39,6 @@ from triage_app.gui.draft_pane import DraftPane, summary_draft
 from triage_app.gui.error_handler import ErrorHandler
 from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
-from triage_app.gui.shortcuts_dialog import ShortcutsDialog
 from triage_app.gui.state import CurrentTriage
 from triage_app.gui.theme import THEMES, apply_theme
 from triage_app.gui.ticket_editor import TicketEditor, highlights_for
@@ -118,6 +117,7 @@ class MainWindow(QMainWindow):
         self._loader_pool = QThreadPool(self)
         self._loader: FunctionWorker | None = None
         self._await_first_paint = False
+        self._after_first_paint: list[Callable[[], object]] = []
         self._requested: dict[int, tuple[str, int]] = {}  # seq -> (text, document revision)
         self._paste_notes: list[str] = []
         self._releases_view: ReleasesView | None = None
@@ -396,13 +396,20 @@ class MainWindow(QMainWindow):
     def load_services_after_first_paint(self) -> None:
         """Start loading once the window has painted: the loader's imports compete for the GIL,
         and the engineer should see the window before anything else happens."""
+        self.after_first_paint(self.load_services_async)
+
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
+        """Run `callback` on the event loop once the window has painted (work that can wait)."""
+        self._after_first_paint.append(callback)
         self._await_first_paint = True
 
     def event(self, e: QEvent) -> bool:
         handled = super().event(e)
         if e.type() == QEvent.Type.Paint and self._await_first_paint:
             self._await_first_paint = False
-            QTimer.singleShot(0, self.load_services_async)
+            callbacks, self._after_first_paint = self._after_first_paint, []
+            for callback in callbacks:
+                QTimer.singleShot(0, callback)
         return handled
 
     @Slot(int, object)
@@ -703,6 +710,8 @@ class MainWindow(QMainWindow):
         return summary.describe()
 
     def show_shortcuts(self) -> None:
+        from triage_app.gui.shortcuts_dialog import ShortcutsDialog
+
         ShortcutsDialog(self.shortcut_actions(), self).exec()
 
     def show_about(self) -> None:
