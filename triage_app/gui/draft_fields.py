@@ -56,6 +56,18 @@ class DraftFields(QWidget):
             bullet=bullet or None,
         )
 
+    def ticket_values(self) -> dict[str, str]:
+        """The fields that belong to the ticket (saved with it in history); your name is not one."""
+        values = {"customer_name": self.customer.text(), "ticket_ref": self.ticket_ref.text()}
+        return {k: v for k, v in values.items() if v}
+
+    def set_ticket_fields(self, values: dict[str, str]) -> None:
+        """Show a ticket's saved fields (empty for a new ticket) without re-drafting per field."""
+        self.blockSignals(True)
+        self.customer.setText(values.get("customer_name", ""))
+        self.ticket_ref.setText(values.get("ticket_ref", ""))
+        self.blockSignals(False)
+
     def clear_ticket_fields(self) -> None:
         """A new ticket: its customer and reference start empty (your name stays)."""
         self.blockSignals(True)

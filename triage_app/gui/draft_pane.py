@@ -127,6 +127,9 @@ class DraftPane(QWidget):
 
     def offer(self, draft: str) -> None:
         """A new generated draft: shown at once unless the engineer edited the current one."""
+        if self.edited_by_hand and self.edit.toPlainText() == draft:
+            self._set_generated(draft)  # a saved draft that is what the templates give anyway
+            return
         if self.edited_by_hand and self.edit.toPlainText().strip():
             self._pending = draft
             self._stale_row.setVisible(draft != self._generated)
@@ -138,6 +141,14 @@ class DraftPane(QWidget):
         draft = self._pending or self._generated
         self._set_generated(draft)
         self.regenerateRequested.emit()
+
+    def show_saved(self, draft: str) -> None:
+        """A draft saved with a reopened ticket: shown as the engineer left it, as if edited by hand,
+        so the next generated draft is offered (Regenerate), never put in its place silently."""
+        self._generated = ""
+        self._pending = ""
+        self.edit.setPlainText(draft)
+        self._stale_row.setVisible(False)
 
     def clear(self) -> None:
         self._pending = ""

@@ -110,8 +110,9 @@ class DraftActions(QObject):
     def compose(self, state: CurrentTriage) -> str | None:
         """The draft for the editor (agent notes shown) from result, override and fields."""
         if state is not self._state:
-            if self._state is not None and self._state.result is not None:
-                self.fields.clear_ticket_fields()  # a new ticket: fields belong to the old one
+            # Another ticket: its own saved fields (none for a new one); the old ticket's stay with it.
+            if state.variables or (self._state is not None and self._state.result is not None):
+                self.fields.set_ticket_fields(state.variables)
             self._state = state
         drafter = self._drafter()
         if drafter is None or state.result is None or self.window.services is None:
@@ -121,7 +122,11 @@ class DraftActions(QObject):
 
     def _fields_changed(self) -> None:
         self.window.settings.set(SETTING_ENGINEER, self.fields.engineer.text())
+        state = self.window.state
+        state.variables = self.fields.ticket_values()  # they stay with the ticket (history)
         self.window._refresh_draft()
+        if state.result is not None:
+            self.window.history_recorder.schedule(state)
 
     # -------------------------------------------------------------- outgoing text
 

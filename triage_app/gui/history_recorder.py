@@ -64,6 +64,7 @@ class HistoryRecorder(QObject):
                     override_verdict=state.override_verdict or None,
                     override_bullet=state.override_bullet or None,
                     draft=state.draft,
+                    variables=state.variables,
                     source="gui",
                 )
                 if state.overridden or _has_correction(db, state.history_id):

@@ -582,14 +582,23 @@ class MainWindow(QMainWindow):
         override_verdict: str = "",
         override_bullet: str = "",
         history_id: int | None = None,
+        variables: dict[str, str] | None = None,
+        draft: str = "",
     ) -> None:
-        """Show a ticket (preloaded file, or one reopened from history) and triage it."""
+        """Show a ticket (preloaded file, or one reopened from history) and triage it.
+
+        A reopened ticket brings back its prompted fields and its saved draft as it was; a newly
+        generated draft is then offered (Regenerate), never put in its place silently.
+        """
         self._show_empty()
         self.state = CurrentTriage(
             override_verdict=override_verdict,
             override_bullet=override_bullet,
             history_id=history_id,
+            variables=dict(variables or {}),
         )
+        if draft.strip():
+            self.draft_pane.show_saved(draft)
         self.verdict_card.set_override(override_verdict, override_bullet)
         self.editor.insert_clean(text, replace_all=True)
         self.triage_now()
@@ -797,7 +806,12 @@ class MainWindow(QMainWindow):
     def _reopen_from_history(self, entry: Any) -> None:
         self.history_recorder.flush()
         self.load_ticket(
-            entry.ticket, entry.override_verdict or "", entry.override_bullet or "", entry.id
+            entry.ticket,
+            entry.override_verdict or "",
+            entry.override_bullet or "",
+            entry.id,
+            variables=entry.variables,
+            draft=entry.draft,
         )
         self.raise_()
         self.activateWindow()
