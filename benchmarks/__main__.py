@@ -71,7 +71,7 @@ def synthetic_kb(bullets: int = 1000, terms: int = 20, seed: int = 3):  # type: 
     """A policy of `bullets` bullets with `terms` curated terms each (words, phrases, error strings)."""
     from triage_app.core import defaults
     from triage_app.core.policy import Bullet, Policy
-    from triage_app.core.vocabulary import Term, Vocabulary
+    from triage_app.core.vocabulary import Term, Vocabulary, default_vocabulary
 
     rng = random.Random(seed)
     syllables = [
@@ -100,7 +100,7 @@ def synthetic_kb(bullets: int = 1000, terms: int = 20, seed: int = 3):  # type: 
     def word() -> str:
         return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
 
-    shipped = defaults.default_vocabulary()
+    shipped = default_vocabulary()
     real_terms = [
         t for b in defaults.default_policy().bullets for _g, t in shipped.terms_for(b.title)
     ]
@@ -129,6 +129,7 @@ def bench_triage(passes: int) -> list[str]:
     from triage_app.app import build_services
     from triage_app.core import defaults
     from triage_app.core.engine import TriageEngine
+    from triage_app.core.vocabulary import default_vocabulary
 
     out = ["", "Triage latency (full service: engine + versions + draft unless noted)"]
     texts = dev_texts()
@@ -149,7 +150,7 @@ def bench_triage(passes: int) -> list[str]:
         policy, vocab = synthetic_kb()
         big = TriageEngine(policy, vocab)
         build_s = time.perf_counter() - t0
-        shipped = TriageEngine(defaults.default_policy(), defaults.default_vocabulary())
+        shipped = TriageEngine(defaults.default_policy(), default_vocabulary())
         big_t = per_text(big.triage, texts, passes)
         ship_t = per_text(shipped.triage, texts, passes)
         out.append(

@@ -19,6 +19,7 @@ from triage_app.core.release_csv import parse_release_text
 from triage_app.core.releases import Schedule
 from triage_app.core.result import IN_SCOPE, OUT_OF_SCOPE, VERDICTS
 from triage_app.core.versions import detect_versions, resolve_versions
+from triage_app.core.vocabulary import default_vocabulary
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -31,7 +32,7 @@ PROPERTY = settings(
 
 @cache
 def engine() -> TriageEngine:
-    return TriageEngine(defaults.default_policy(), defaults.default_vocabulary())
+    return TriageEngine(defaults.default_policy(), default_vocabulary())
 
 
 @cache
@@ -41,7 +42,7 @@ def schedule() -> Schedule:
 
 @cache
 def vocabulary_terms() -> list[str]:
-    policy, vocab = defaults.default_policy(), defaults.default_vocabulary()
+    policy, vocab = defaults.default_policy(), default_vocabulary()
     terms = [t.text for b in policy.bullets for _g, t in vocab.terms_for(b.title)]
     return sorted(set(terms))[:400]
 
