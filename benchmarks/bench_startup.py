@@ -17,8 +17,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# The same harness for both children: an application-wide event filter reports the first paint of a
-# QMainWindow and ends the process. The app child then starts exactly as `triage-app` does
+# The same harness for both children: the first paint of the main window ends the process. The
+# filter sits on that window only (installed when it is shown): an application-wide Python event
+# filter would make PySide6 wrap every internal object that receives an event, a cost neither a
+# real start nor the bare reference has. The app child then starts exactly as `triage-app` does
 # (cli.main with no arguments -> gui.main.run_gui, which reuses this QApplication).
 CHILD = """
 import os, resource, sys
@@ -30,14 +32,22 @@ app = QApplication(sys.argv[:1])
 
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
+        if event.type() == QEvent.Type.Paint:
             print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
             os._exit(0)
         return False
 
 
 first_paint = FirstPaint()
-app.installEventFilter(first_paint)
+_show = QMainWindow.show
+
+
+def show_and_watch(window):
+    window.installEventFilter(first_paint)
+    _show(window)
+
+
+QMainWindow.show = show_and_watch
 if sys.argv[1] == "bare":
     window = QMainWindow()
     window.resize(1280, 720)
@@ -58,6 +68,9 @@ class Start:
 
 def start_once(mode: str, data_dir: Path) -> Start:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(data_dir))
+    # An installed app has its bytecode compiled (pip and PyInstaller do it); let the warm-up
+    # runs write it here too, even where the environment turns that off.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, mode],
