@@ -105,3 +105,15 @@ def test_delete_needs_confirmation_and_bad_input_is_one_line(run_cli: CliRunner)
     bad = run_cli("history", "--since", "yesterday")
     assert bad.returncode == 2 and "not a date" in bad.stderr
     assert run_cli("history", "show", "5").returncode == 2
+
+
+def test_pinned_today_never_drives_retention(run_cli: CliRunner) -> None:
+    """--today pins the support-status date only; created_at is the real clock, so retention must
+    use the real date too (a pin two years ahead once deleted every saved triage)."""
+    for text in (DB_TICKET, DB_TICKET_LATER, UNRELATED):
+        assert run_cli("triage", input=text).returncode == 0
+    set_days = run_cli("history", "retention", "365", "--today", "2028-06-01")
+    assert set_days.returncode == 0, set_days.stderr
+    assert "0 older ones deleted" in set_days.stdout
+    assert run_cli("triage", "--today", "2028-06-01", input=DB_TICKET).returncode == 0
+    assert json.loads(run_cli("history", "--json").stdout)["total"] == 4

@@ -37,7 +37,7 @@ def save_to_history(
                 history_repo.save_triage(db, text, result, variables=variables, source=source)
                 for text, result, variables in items
             ]
-            history_repo.apply_retention(db, services.today)
+            history_repo.apply_retention(db)  # real date, never the --today pin
     except StorageError as exc:
         print(f"triage-app: not saved to history: {exc}", file=sys.stderr)
         return []
@@ -269,7 +269,7 @@ def retention(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise UsageError("retention must be 0 (keep forever) or a number of days")
     with services.kb.transaction() as db:
         history_repo.set_retention_days(db, args.days)
-        removed = history_repo.apply_retention(db, services.today)
+        removed = history_repo.apply_retention(db)  # real date, never the --today pin
     kept = "forever" if args.days == 0 else f"for {args.days} days"
     print(f"Triages are now kept {kept}; {removed} older ones deleted.")
     return 0

@@ -76,7 +76,7 @@ class HistoryRecorder(QObject):
                         state.override_bullet or None,
                         triage_id=state.history_id,
                     )
-                history_repo.apply_retention(db, services.today)
+                history_repo.apply_retention(db)  # the real date: created_at is the real clock
         except StorageError as exc:
             self.failed.emit(f"The triage was not saved to history: {exc}")
             return None

@@ -401,7 +401,7 @@ class HistoryView(QDialog):
 
         def change(db: Any) -> None:
             history_repo.set_retention_days(db, days)
-            history_repo.apply_retention(db, self.services.today)
+            history_repo.apply_retention(db)  # real date, never the pin
 
         return self._write(change)
 

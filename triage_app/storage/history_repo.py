@@ -485,7 +485,11 @@ def set_retention_days(db: Database, days: int | None) -> None:
 
 
 def apply_retention(db: Database, today: dt.date | None = None) -> int:
-    """Delete triages older than the retention period (call inside a transaction); return how many."""
+    """Delete triages older than the retention period (call inside a transaction); return how many.
+
+    `today` is for tests only: created_at is the real clock, so callers must never pass the
+    support-status pin (--today), which once deleted the whole history.
+    """
     days = retention_days(db)
     if days is None:
         return 0
