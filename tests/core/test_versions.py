@@ -287,3 +287,21 @@ def test_resolving_never_raises_with_a_full_schedule(text: str) -> None:
     for m in resolve_versions(text, schedule, TODAY):
         assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.text
         assert m.status in {"supported", "ending_soon", "unsupported", "prerelease", "unknown"}
+
+
+def test_a_named_release_is_reported_once_and_the_next_one_still_found(
+    with_cm: Schedule,
+) -> None:
+    text = "We are on the January 2025 release, and 0.8.2 release"
+    assert found(text, with_cm) == [
+        ("January 2025 release", "customer-managed", "January 2025"),
+        ("0.8.2", "customer-managed", "0.8.2"),
+    ]
+    # two names close together: each is found once, with its own span
+    two = "the Oct 2025 release and the January 2026 release"
+    assert found(two, with_cm) == [
+        ("Oct 2025 release", "customer-managed", "October 2025"),
+        ("January 2026 release", "customer-managed", "January 2026"),
+    ]
+    spans = [(d.start, d.end) for d in detect_versions("January 2025 release release", with_cm)]
+    assert spans == [(0, 20)]

@@ -215,11 +215,14 @@ def detect_versions(text: str, schedule: Schedule | None = None) -> list[Detecte
     found: list[Detected] = []
     taken: list[tuple[int, int]] = []
     # Release names: look back from each "release" instead of trying every word as a month.
+    # The look-back never reaches into the previous name, so a span is reported once.
     i = lowered.find("release")
+    named_end = 0
     while i >= 0 and len(found) < MAX_MENTIONS:
-        lo = max(0, i - 48)
+        lo = max(named_end, i - 48)
         m = _NAMED_RELEASE.search(scan, lo, i + 8)
         if m is not None:
+            named_end = m.end()
             name = _release_name(m.group("name"))
             found.append(Detected(m.group(0), m.start(), m.end(), CUSTOMER_MANAGED, name, "name"))
             taken.append((m.start(), m.end()))
