@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.history import save_to_history
-from triage_app.commands.output import write_atomic
+from triage_app.commands.output import read_input_file, write_atomic
 from triage_app.core.result import TriageResult
 from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
@@ -57,12 +57,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _read_input(path: Path) -> str:
     from triage_app.cli import UsageError
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    data = read_input_file(path)
     if looks_binary(data):
         raise UsageError(f"{path}: binary data, not JSONL or CSV")
     try:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage_app.commands.output import read_input_file
 from triage_app.core.evaluation import (
     SPLITS,
     LabelledFileError,
@@ -30,7 +31,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "bullets, version) and print accuracy, macro-F1, the confusion matrix, bullet top-1/top-3, "
         "accuracy by confidence band and the misses with their evidence.",
     )
-    p.add_argument("file", metavar="LABELLED.jsonl", help="labelled tickets, one JSON object a line")
+    p.add_argument(
+        "file", metavar="LABELLED.jsonl", help="labelled tickets, one JSON object a line"
+    )
     p.add_argument("--json", action="store_true", help="print the report as one JSON object")
     p.add_argument(
         "--split",
@@ -45,14 +48,7 @@ def read_labelled(path: str) -> str:
     """The file's text; problems become one-line errors naming the file."""
     from triage_app.cli import UsageError
 
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_input_file(Path(path))
     if b"\x00" in data:
         raise UsageError(f"{path}: binary file, expected JSON lines")
     try:

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triage_app.commands.output import write_atomic
+from triage_app.commands.output import read_input_file, write_atomic
 from triage_app.core import bundle
 from triage_app.core.bundle import BundleError
 from triage_app.storage import bundle_repo
@@ -79,12 +79,7 @@ def import_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
     path: Path = args.file
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    raw = read_input_file(path)
     services = ctx.services()
     try:
         with services.kb.lock:

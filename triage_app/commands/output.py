@@ -8,23 +8,28 @@ from pathlib import Path
 from triage_app.core.files import write_atomic  # noqa: F401  (re-exported for subcommands)
 from triage_app.core.releases import describe_days_left
 from triage_app.core.result import VERDICT_LABELS, TriageResult
-from triage_app.core.ticket_input import TicketInputError, decode_ticket
+from triage_app.core.ticket_input import decode_ticket
 
 
 def read_ticket(source: str | None) -> str:
     """FILE, '-' or None (stdin) -> validated ticket text; raises TicketInputError."""
     if source in (None, "-"):
         return decode_ticket(sys.stdin.buffer.read(), "stdin")
-    path = Path(source)
+    return decode_ticket(read_input_file(Path(source)), source)
+
+
+def read_input_file(path: Path) -> bytes:
+    """A file's bytes; a missing, folder or unreadable path becomes a one-line UsageError."""
+    from triage_app.cli import UsageError
+
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        raise TicketInputError(f"{source}: no such file") from None
+        raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise TicketInputError(f"{source}: is a folder, not a file") from None
+        raise UsageError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
-        raise TicketInputError(f"{source}: cannot read ({exc.strerror})") from None
-    return decode_ticket(data, source)
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
 def render_result(result: TriageResult, top: int = 3) -> str:

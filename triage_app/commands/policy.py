@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triage_app.commands.output import read_input_file
 from triage_app.core.policy import Policy, PolicyParseError, diff_policies, parse_policy
 from triage_app.storage import policy_repo
 
@@ -54,10 +55,7 @@ def import_policy(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
     path: Path = args.file
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    raw = read_input_file(path)
     try:
         text = raw.decode("utf-8-sig")
         new = parse_policy(text)

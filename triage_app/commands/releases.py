@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage_app.commands.output import write_atomic
+from triage_app.commands.output import read_input_file, write_atomic
 from triage_app.core.release_csv import ReleaseCsvError, export_release_csv, parse_release_csv
 from triage_app.core.releases import (
     STATUSES,
@@ -208,14 +208,7 @@ def import_releases(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_input_file(path)
     # Validate every row before the knowledge base is even opened: a bad file changes nothing.
     try:
         releases = parse_release_csv(data, str(path))
