@@ -143,3 +143,13 @@ def test_data_dir_from_environment_and_help_without_command(run_cli: CliRunner,
     proc = run_cli("--help", data=None)
     assert proc.returncode == 0
     assert "triage" in proc.stdout and "batch" in proc.stdout
+
+
+def test_an_unopenable_knowledge_base_is_one_line_without_traceback(
+    run_cli: CliRunner, data_dir: Path
+) -> None:
+    (data_dir / "knowledge.db").mkdir()  # a folder where the file should be
+    proc = run_cli("triage", input="Helm chart values for the prefect server")
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "knowledge.db" in proc.stderr

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from triage_app.storage import policy_repo
+from triage_app.storage import database, policy_repo
 from triage_app.storage.database import migrate, open_knowledge_base
-from triage_app.storage.errors import DatabaseTooNew, MovedAside
+from triage_app.storage.errors import DatabaseTooNew, MovedAside, StorageError
 from triage_app.storage.migrations import MIGRATIONS
 
 
@@ -214,3 +214,47 @@ def test_a_bug_in_a_statement_is_not_dressed_up_as_a_storage_error(tmp_path: Pat
     with pytest.raises(sqlite3.IntegrityError), kb.transaction() as db:
         db.execute("insert into meta (key, value) values ('app', 'again')")
     kb.close()
+
+
+def test_an_unopenable_path_is_a_storage_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "knowledge.db"
+    path.mkdir()  # a folder where the file should be: sqlite cannot open it
+    with pytest.raises(StorageError, match="knowledge.db") as caught:
+        open_knowledge_base(path)
+    assert not isinstance(caught.value, MovedAside)
+    assert path.is_dir() and [p.name for p in tmp_path.iterdir()] == ["knowledge.db"]
+
+
+def test_an_open_error_that_is_not_corruption_leaves_the_file_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "knowledge.db"
+    open_knowledge_base(path).close()
+    before = path.read_bytes()
+
+    def io_error(_db: Database) -> bool:
+        exc = sqlite3.OperationalError("disk I/O error")
+        exc.sqlite_errorcode = 10  # SQLITE_IOERR: the disk's fault, not a damaged file
+        raise exc
+
+    monkeypatch.setattr(database, "_is_ours", io_error)
+    with pytest.raises(StorageError, match="disk I/O error") as caught:
+        open_knowledge_base(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+
+
+def test_a_corrupt_file_that_cannot_be_moved_aside_is_a_storage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "knowledge.db"
+    path.write_bytes(b"this is not a database" * 100)
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(database.os, "replace", refuse)
+    with pytest.raises(StorageError, match="could not be moved aside"):
+        open_knowledge_base(path)
+    assert path.read_bytes() == b"this is not a database" * 100

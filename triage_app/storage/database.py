@@ -90,15 +90,35 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
 
 
-def translate_error(exc: sqlite3.Error) -> StorageError:
+# SQLite's primary result codes (exc.sqlite_errorcode & 0xff) that open_knowledge_base tells apart.
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CORRUPT = 5, 6, 8, 11
+SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26
+
+
+def _code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def translate_error(exc: sqlite3.Error, path: Path | None = None) -> StorageError:
     """Turn sqlite3's errors into ours so callers can tell the user what happened."""
     msg = str(exc).lower()
-    if "locked" in msg or "busy" in msg:
+    code = _code(exc)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in msg or "busy" in msg:
+        if path is not None:
+            return DatabaseLocked(f"The knowledge base {path} is locked by another program.")
         return DatabaseLocked(
             "The knowledge base is busy (another triage-app is writing). Try again."
         )
-    if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
-        return DatabaseReadOnly(f"The knowledge base cannot be written: {exc}")
+    if code == SQLITE_CANTOPEN or "unable to open" in msg:
+        where = f" {path}" if path is not None else ""
+        return DatabaseReadOnly(
+            f"The knowledge base{where} cannot be opened ({exc}): check that it is a file "
+            "you may read and write."
+        )
+    if code == SQLITE_READONLY or "readonly" in msg or "read-only" in msg:
+        where = f" {path}" if path is not None else ""
+        return DatabaseReadOnly(f"The knowledge base{where} cannot be written: {exc}")
     if "disk" in msg and "full" in msg:
         return StorageError("The disk is full: the change was not saved.")
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
@@ -107,18 +127,28 @@ def translate_error(exc: sqlite3.Error) -> StorageError:
             "Export what you need (kb export, history export), then move the file aside; "
             "triage-app creates a fresh one at the next start."
         )
+    if path is not None:
+        return StorageError(f"The knowledge base {path} cannot be used: {exc}")
     return StorageError(f"Database error: {exc}")
 
 
 def _connect(path: Path | None, read_only: bool = False) -> Database:
-    if path is None:
-        conn = sqlite3.connect(":memory:", check_same_thread=False)
-    elif read_only:
-        conn = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False
-        )
-    else:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    """A connection, or a StorageError naming the path (a folder, no permission, ...)."""
+    try:
+        if path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+        elif read_only:
+            # A URI, percent-encoded, so a path with '?' or '#' in it stays one path.
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_S,
+                check_same_thread=False,
+            )
+        else:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise translate_error(exc, path) from exc
     db = Database(conn, execute_plugins=False)
     return db
 
@@ -147,11 +177,17 @@ def _move_aside(path: Path, reason: str) -> MovedAside:
     while target.exists():
         target = path.with_name(f"{path.stem}.{reason.split()[0]}-{stamp}-{n}{path.suffix}")
         n += 1
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        side = path.with_name(path.name + suffix)
-        if side.exists():
-            os.replace(side, target.with_name(target.name + suffix))
+    try:
+        os.replace(path, target)
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                os.replace(side, target.with_name(target.name + suffix))
+    except OSError as exc:
+        raise DatabaseCorrupt(
+            f"The knowledge base {path} cannot be used ({reason}) and could not be moved aside "
+            f"({exc}). Move it away yourself; triage-app creates a fresh one at the next start."
+        ) from exc
     return MovedAside(path, target, reason)
 
 
@@ -214,13 +250,11 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
     try:
         ours = _is_ours(db)
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and (
-            "locked" in str(exc) or "busy" in str(exc)
-        ):
+        if not _is_corrupt(exc):
+            # Locked, busy, I/O, permissions: the environment's fault, and the file may be fine.
+            # Never move it aside for that; tell the user, naming the file.
             db.conn.close()
-            raise DatabaseLocked(
-                f"The knowledge base {path} is locked by another program."
-            ) from exc
+            raise translate_error(exc, path) from exc
         ours = None  # corrupt
     if not ours:
         db.conn.close()
@@ -242,8 +276,17 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
         raise
     except sqlite3.DatabaseError as exc:
         db.conn.close()
-        raise translate_error(exc) from exc
+        raise translate_error(exc, path) from exc
     except BaseException:
         db.conn.close()
         raise
     return KnowledgeBase(db, path, notices)
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Only a damaged file or one that is not a database is moved aside (SQLITE_CORRUPT/NOTADB)."""
+    code = _code(exc)
+    if code is not None:
+        return code in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    msg = str(exc).lower()
+    return "malformed" in msg or "not a database" in msg
