@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.debounce.timeout.connect(self.triage_now)
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.pasteCleaned.connect(self._on_paste_cleaned)
+        self.editor.replacedWhole.connect(self._on_ticket_replaced)
         self.verdict_card.overrideChanged.connect(self._on_override)
         self.draft_pane.copyRequested.connect(self.copy_draft)
         self.draft_pane.exportRequested.connect(self.export_draft)
@@ -461,6 +462,17 @@ class MainWindow(QMainWindow):
 
     def _on_text_changed(self) -> None:
         self.debounce.start()
+
+    def _on_ticket_replaced(self) -> None:
+        """The ticket was pasted or typed over as a whole: that is the next ticket, as after Clear.
+
+        The old triage keeps its history row and override; the new one gets its own row and
+        starts as triaged (nothing of the old override is carried over or learned for it).
+        """
+        if self.state.result is None:
+            return  # nothing triaged yet (or load_ticket filling in a fresh state): same ticket
+        self.history_recorder.flush()
+        self._show_empty()
 
     def triage_now(self) -> int | None:
         """Triage the current text on the worker thread; returns the request's sequence number."""

@@ -24,6 +24,9 @@ LONG_LINE = 4000
 # C0 controls other than tab/newline/CR/form feed are what makes a paste "binary".
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MAX_HIGHLIGHTS = 400  # more would only paint noise; the strongest evidence comes first
+# One edit that removes at least this share of the ticket replaces it (select-all + paste or type):
+# what follows is another ticket, not a correction of this one.
+REPLACED_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class TicketEditor(QPlainTextEdit):
     """QPlainTextEdit that inserts only plain text and reports what it had to clean."""
 
     pasteCleaned = Signal(int, int)  # replaced control characters, split lines
+    # One edit replaced (almost) the whole ticket, or emptied it: the text is another ticket now.
+    replacedWhole = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +119,16 @@ class TicketEditor(QPlainTextEdit):
         )
         self.setTabChangesFocus(True)  # Tab moves on to the verdict, following the flow
         self.highlighter = EvidenceHighlighter(self)
+        self.document().contentsChange.connect(self._on_contents_change)
+
+    def _on_contents_change(self, _position: int, removed: int, added: int) -> None:
+        # characterCount() counts the final paragraph separator; a whole-document replacement
+        # reports it in both `removed` and `added`, so the share stays right either way.
+        before = self.document().characterCount() - added + removed
+        if before <= 1 or removed < REPLACED_SHARE * before:
+            return
+        if added > 0 or not self.document().toPlainText().strip():
+            self.replacedWhole.emit()
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasText() or super().canInsertFromMimeData(source)
