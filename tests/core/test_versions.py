@@ -305,3 +305,37 @@ def test_a_named_release_is_reported_once_and_the_next_one_still_found(
     ]
     spans = [(d.start, d.end) for d in detect_versions("January 2025 release release", with_cm)]
     assert spans == [(0, 20)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are on the January 2025 release, then 0.8.2 release",
+        "bare 0.8.2 release chart.",
+        "then 0.8.2 release",
+        "Customer says 0.8.2 release is what they run",
+        "We are stuck; basically 0.8.2 per the chart",
+    ],
+)
+def test_an_ordinary_word_before_a_bare_version_lets_context_decide(
+    text: str, with_cm: Schedule
+) -> None:
+    assert ("0.8.2", "customer-managed", "0.8.2") in found(text, with_cm)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "then python 3.12.1 in the release chart",
+        "then Kubernetes 1.29.3 for the release chart",
+        "then Postgres 15.4.1 in the release chart",
+        "docker 24.0.7 and redis 7.2.4 for the prefect release chart",
+        "sqlalchemy 2.0.30 and numpy 1.26.4 break prefect",
+        "numpy==1.26.4 and boto3>=1.34.0 with prefect",
+        "prefect-kubernetes 0.5.3 and prefect_aws 0.4.1 in the release",
+        "we use EKS 1.29.3 and AKS 1.28.5 for the chart release",
+        "helm 3.15.2 installs the release chart",
+    ],
+)
+def test_program_names_before_a_version_are_still_refused(text: str, with_cm: Schedule) -> None:
+    assert found(text, with_cm) == []

@@ -185,6 +185,152 @@ _PREFECT_WORDS = {
     "appversion",
     "app_version",
 }
+# Programs whose versions show up in tickets next to Prefect's; their numbers are never ours.
+_OTHER_PROGRAMS = frozenset(
+    [
+        "python",
+        "python3",
+        "py",
+        "cpython",
+        "pypy",
+        "pip",
+        "pipx",
+        "poetry",
+        "uv",
+        "conda",
+        "setuptools",
+        "virtualenv",
+        "kubernetes",
+        "k8s",
+        "kube",
+        "kubectl",
+        "kubelet",
+        "kubeadm",
+        "eks",
+        "aks",
+        "gke",
+        "openshift",
+        "k3s",
+        "k3d",
+        "minikube",
+        "rancher",
+        "postgres",
+        "postgresql",
+        "psql",
+        "pg",
+        "pgbouncer",
+        "mysql",
+        "mariadb",
+        "sqlite",
+        "sqlite3",
+        "redis",
+        "valkey",
+        "memcached",
+        "docker",
+        "podman",
+        "containerd",
+        "helm",
+        "terraform",
+        "ansible",
+        "argocd",
+        "argo",
+        "istio",
+        "linkerd",
+        "nginx",
+        "traefik",
+        "envoy",
+        "ingress-nginx",
+        "cert-manager",
+        "keda",
+        "karpenter",
+        "ubuntu",
+        "debian",
+        "alpine",
+        "rhel",
+        "centos",
+        "fedora",
+        "rocky",
+        "amazonlinux",
+        "windows",
+        "macos",
+        "darwin",
+        "linux",
+        "kernel",
+        "nodejs",
+        "npm",
+        "java",
+        "jdk",
+        "openjdk",
+        "golang",
+        "rustc",
+        "gcc",
+        "glibc",
+        "musl",
+        "openssl",
+        "libssl",
+        "cuda",
+        "pydantic",
+        "pydantic-core",
+        "sqlalchemy",
+        "alembic",
+        "asyncpg",
+        "psycopg",
+        "psycopg2",
+        "httpx",
+        "httpcore",
+        "uvicorn",
+        "fastapi",
+        "starlette",
+        "gunicorn",
+        "anyio",
+        "numpy",
+        "pandas",
+        "polars",
+        "dask",
+        "ray",
+        "boto3",
+        "botocore",
+        "aiobotocore",
+        "aiohttp",
+        "requests",
+        "urllib3",
+        "griffe",
+        "typer",
+        "click",
+        "rich",
+        "cloudpickle",
+        "fsspec",
+        "s3fs",
+        "gcsfs",
+        "adlfs",
+        "grafana",
+        "prometheus",
+        "loki",
+        "datadog",
+        "opentelemetry",
+        "airflow",
+        "dagster",
+        "celery",
+        "kafka",
+        "rabbitmq",
+        "spark",
+        "pyspark",
+        "dbt",
+        "dbt-core",
+        "snowflake",
+        "databricks",
+        "aws",
+        "gcp",
+        "azure",
+        "s3",
+        "api",
+        "os",
+        "tls",
+        "ssl",
+        "chrome",
+        "firefox",
+    ]
+)
 _CHART_ANCHORS = {"chart", "prefect-helm", "helm-chart"}
 _CM_ANCHORS = {"prefect-cloud", "customer-managed", "cm"}
 
@@ -313,7 +459,7 @@ def _classify(
             anchor = ("chart" if long_calendar else "prefect", wstart)
         elif w == "helm":
             return None  # "helm v3.14.0" is the Helm tool itself, not a chart
-        elif w not in _NEUTRAL:
+        elif w not in _NEUTRAL and _names_a_program(word, sep):
             return None  # another program's version: python3.12, Kubernetes 1.29, pydantic 2.9.2
         line_start = -1
         break
@@ -366,6 +512,21 @@ def _classify(
     if guess is None:
         return None
     return Detected(raw, vstart, end, guess, raw, kind)
+
+
+def _names_a_program(word: str, sep: str) -> bool:
+    """True when the word before a version names a program other than ours.
+
+    An ordinary word ("then", "bare", "basically") is not a product: the version's context decides.
+    """
+    w = word.lower().strip("'-")
+    if w in _OTHER_PROGRAMS or w.startswith(("prefect-", "prefect_")):
+        return True  # prefect-aws 0.7.4, prefect_kubernetes: integrations have their own versions
+    if any(c in sep for c in "=<>~!@") or sep in (":", "/"):
+        return True  # numpy==1.26.4, boto3>=1.34, postgres:16.2: a package or image spec
+    if any(c.isdigit() or c in "_/." for c in w):
+        return True  # an identifier, not a word: k8s, boto3, linux/x86_64
+    return 2 <= len(word) <= 5 and word.isupper()  # EKS, GKE, API, OS: an acronym names a thing
 
 
 def _line_start_before(text: str, pos: int) -> bool:
