@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from triage_app import app, paths
 from triage_app.app import build_gui_services
+from triage_app.core.releases import Release
+from triage_app.storage import releases_repo
+from triage_app.storage.database import KnowledgeBase, open_knowledge_base
+from triage_app.storage.errors import DatabaseReadOnly
 
 
 def test_gui_services_fall_back_when_the_file_cannot_be_opened(data_dir: Path) -> None:
@@ -13,3 +21,33 @@ def test_gui_services_fall_back_when_the_file_cannot_be_opened(data_dir: Path) -
     assert services.kb.path is None  # a temporary knowledge base in memory
     assert len(services.policy.bullets) == 18
     assert any("knowledge.db" in n and "nothing is saved" in n for n in services.notices)
+
+
+def test_a_read_only_knowledge_base_is_opened_read_only_with_the_teams_data(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = open_knowledge_base(paths.database_path(data_dir))
+    with kb.transaction() as db:
+        releases_repo.import_releases(
+            db, [Release("prefect", "9.9.9", dt.date(2026, 1, 1))], "team.csv"
+        )
+    kb.close()
+    real_open = app.open_knowledge_base
+
+    def open_refusing_writes(path: Path | None, read_only: bool = False) -> KnowledgeBase:
+        if path is not None and not read_only:
+            raise DatabaseReadOnly(f"The knowledge base {path} cannot be written: readonly")
+        return real_open(path, read_only=read_only)  # a real file:...?mode=ro connection
+
+    monkeypatch.setattr(app, "open_knowledge_base", open_refusing_writes)
+    services = build_gui_services(data_dir)
+    assert services.kb.read_only and services.kb.path == paths.database_path(data_dir)
+    with services.kb.lock:
+        versions = {r.version for r in releases_repo.read_releases(services.kb.db)}
+    assert "9.9.9" in versions  # the team's schedule, not an empty default one
+    assert any("read-only" in n and "not saved" in n for n in services.notices)
+    with pytest.raises(DatabaseReadOnly, match="read-only"), services.kb.transaction() as db:
+        db.execute("delete from releases")
+    from triage_app.gui.main_window import describe_kb
+
+    assert "not saved" in describe_kb(services).location  # the status bar says what is lost

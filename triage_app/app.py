@@ -85,13 +85,35 @@ def build_services(data_dir: Path | None = None, today: dt.date | None = None) -
 
 
 def build_gui_services(data_dir: Path | None = None, today: dt.date | None = None) -> Services:
-    """Services for the window. A knowledge base that cannot be opened (locked, unreadable, too new)
-    falls back to a temporary in-memory one, so the app still opens and says what happened."""
-    from triage_app.storage.errors import StorageError
+    """Services for the window. A knowledge base that cannot be written (read-only, locked) is
+    opened read-only, so the team's policy, vocabulary, releases and history stay in use; one that
+    cannot be opened at all (or too new) falls back to a temporary in-memory one. Either way the
+    app still opens and says what happened and what is not saved."""
+    from triage_app.storage.errors import DatabaseLocked, DatabaseReadOnly, StorageError
 
     try:
         return build_services(data_dir, today)
     except StorageError as exc:
+        folder = paths.data_dir(data_dir)
+        if isinstance(exc, (DatabaseReadOnly, DatabaseLocked)):
+            import sqlite3
+
+            try:
+                kb = open_knowledge_base(paths.database_path(folder), read_only=True)
+            except StorageError:
+                kb = None  # not readable either: the in-memory one below
+            if kb is not None:
+                try:
+                    policy, engine, service = _build_triage(kb, today)
+                except (StorageError, sqlite3.DatabaseError):
+                    kb.close()  # e.g. an older schema that needs migrating: in memory below
+                else:
+                    notice = (
+                        f"{exc}\nIt is open read-only: triage uses your team's policy, "
+                        "vocabulary and releases, but new history, Knowledge Base edits and "
+                        "export records are not saved this session."
+                    )
+                    return Services(folder, kb, policy, engine, service, today, [notice])
         kb = open_knowledge_base(None)
         policy, engine, service = _build_triage(kb, today)
         notice = (

@@ -71,7 +71,7 @@ def describe_kb(services: Services) -> KbInfo:
     kb = services.kb
     location = str(kb.path) if kb.path else "in memory (nothing is saved)"
     if kb.read_only:
-        location += " (read-only)"
+        location += " (read-only: history, Knowledge Base edits and export records are not saved)"
     bullets = len(services.policy.bullets)
     policy = f"Policy {services.policy.version} · {bullets} bullets · {services.policy.support_months}-month support"
     try:
@@ -437,12 +437,11 @@ class MainWindow(QMainWindow):
         self.verdict_card.set_policy(services.policy)
         self.servicesReady.emit()
         if services.notices:
-            QMessageBox.warning(
-                self,
-                "Knowledge base repaired",
-                "\n\n".join(services.notices)
-                + "\n\nNothing was deleted; the app goes on with the fresh one.",
-            )
+            # A fallback (read-only or in memory) says itself what is not saved; no "fresh one".
+            fallback = services.kb.read_only or services.kb.path is None
+            tail = "" if fallback else "\n\nNothing was deleted; the app goes on with the fresh one."
+            title = "Knowledge base: changes are not saved" if fallback else "Knowledge base repaired"
+            QMessageBox.warning(self, title, "\n\n".join(services.notices) + tail)
         if self.editor.toPlainText().strip():
             self.triage_now()  # text typed or preloaded while the knowledge base was opening
 

@@ -39,6 +39,12 @@ class KnowledgeBase:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
         """One user action = one transaction; errors roll everything back."""
+        if self.read_only:
+            # Refused before any SQL, so every writer gets the same plain message.
+            raise DatabaseReadOnly(
+                f"The knowledge base {self.path} is open read-only this session: "
+                "the change was not saved."
+            )
         with self.lock:
             try:
                 with write_transaction(self.db):
