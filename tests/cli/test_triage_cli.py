@@ -121,8 +121,9 @@ def test_policy_import_shows_diff_and_applies_only_with_yes(run_cli: CliRunner,
     new_policy.write_text(original.replace("  • Security patching:", "  • Hardening:"), "utf-8")
     dry = run_cli("policy", "import", str(new_policy))
     assert dry.returncode == 0, dry.stderr
-    assert "+ added   [in_scope] Hardening" in dry.stdout
-    assert "- removed [in_scope] Security patching" in dry.stdout
+    # same description under a new title: one bullet renamed, not one removed and one added
+    assert "~ renamed  Security patching -> Hardening" in dry.stdout
+    assert "+ added" not in dry.stdout and "- removed" not in dry.stdout
     assert "Hardening" not in run_cli("policy", "show").stdout
     applied = run_cli("policy", "import", str(new_policy), "--yes")
     assert applied.returncode == 0, applied.stderr

@@ -63,7 +63,10 @@ def test_malformed_policies_are_refused(text: str, message: str) -> None:
 def test_diff_names_added_removed_and_reworded() -> None:
     text = SHIPPED.raw_text.replace(
         "Redis administration: Redis cluster setup", "Redis administration: Redis Sentinel setup"
-    ).replace("  • Security patching:", "  • Hardening:")
+    ).replace(  # a new title over a new description: a bullet removed and another added
+        "  • Security patching: Prefect publishes weekly security patch releases",
+        "  • Hardening: CIS benchmark reviews of the images. Was: weekly security patch releases",
+    )
     new = parse_policy(text)
     diff = diff_policies(SHIPPED, new)
     assert [b.title for b in diff.added] == ["Hardening"]
@@ -71,3 +74,49 @@ def test_diff_names_added_removed_and_reworded() -> None:
     assert [new_b.title for _, new_b in diff.reworded] == ["Redis administration"]
     assert "Sentinel" in diff.describe()
     assert diff_policies(SHIPPED, SHIPPED).is_empty
+
+
+HELM = "Helm chart configuration"
+
+
+def test_a_retitled_bullet_is_renamed_not_added_and_removed() -> None:
+    new = parse_policy(SHIPPED.raw_text.replace(f"  • {HELM}:", "  • Helm chart settings:"))
+    diff = diff_policies(SHIPPED, new)
+    assert diff.added == () and diff.removed == ()
+    assert [(o.title, n.title) for o, n in diff.renamed] == [(HELM, "Helm chart settings")]
+    assert not diff.is_empty
+    assert f"renamed  {HELM} -> Helm chart settings" in diff.describe()
+
+
+def test_a_retitled_and_slightly_reworded_bullet_is_still_paired() -> None:
+    text = SHIPPED.raw_text.replace(f"  • {HELM}:", "  • Helm chart settings:").replace(
+        "configuration options within the Prefect Helm chart.",
+        "configuration options in the Prefect Helm chart.",
+    )
+    diff = diff_policies(SHIPPED, parse_policy(text))
+    assert [(o.title, n.title) for o, n in diff.renamed] == [(HELM, "Helm chart settings")]
+    assert "now: Questions about values, overrides, and configuration options in" in (
+        diff.describe()
+    )
+
+
+def test_a_new_title_with_a_new_description_or_side_is_added_and_removed() -> None:
+    rewritten = SHIPPED.raw_text.replace(
+        f"  • {HELM}: Questions about values, overrides, and configuration options within the "
+        "Prefect Helm chart.",
+        "  • Chart linting: We lint your values.yaml files.",
+    )
+    diff = diff_policies(SHIPPED, parse_policy(rewritten))
+    assert [b.title for b in diff.added] == ["Chart linting"]
+    assert [b.title for b in diff.removed] == [HELM]
+    assert diff.renamed == ()
+    # same description under a new title, but on the other side: not the same bullet
+    helm_line = next(line for line in SHIPPED.raw_text.splitlines() if HELM in line)
+    moved = SHIPPED.raw_text.replace(helm_line + "\n", "").replace(
+        "Your platform team is responsible for:\n",
+        "Your platform team is responsible for:\n\n" + helm_line.replace(HELM, "Chart values"),
+    )
+    diff = diff_policies(SHIPPED, parse_policy(moved))
+    assert diff.renamed == ()
+    assert [b.title for b in diff.removed] == [HELM]
+    assert [(b.title, b.side) for b in diff.added] == [("Chart values", "out_of_scope")]

@@ -105,8 +105,9 @@ def test_policy_import_keeps_vocabulary_of_kept_bullets(tmp_path: Path) -> None:
     kb = open_knowledge_base(tmp_path / "k.db")
     old = policy_repo.read_policy(kb.db)
     redis_terms = kb.db["vocabulary"].count_where("bullet = ?", ["Redis administration"])
-    new_text = old.raw_text.replace(
-        "  • Security patching:", "  • Hardening:"
+    new_text = old.raw_text.replace(  # a new title over a new description: removed + added
+        "  • Security patching: Prefect publishes weekly security patch releases",
+        "  • Hardening: CIS benchmark reviews of the images. Was: weekly security patch releases",
     ).replace("Redis cluster setup,", "Redis Sentinel setup,")
     with kb.transaction() as db:
         diff = policy_repo.import_policy(db, parse_policy(new_text), source="test")
@@ -258,3 +259,39 @@ def test_a_corrupt_file_that_cannot_be_moved_aside_is_a_storage_error(
     with pytest.raises(StorageError, match="could not be moved aside"):
         open_knowledge_base(path)
     assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_policy_import_carries_the_vocabulary_of_a_renamed_bullet(tmp_path: Path) -> None:
+    from triage_app.core.policy import parse_policy
+    from triage_app.core.result import Match, TriageResult
+    from triage_app.storage import corrections_repo
+
+    old_title, new_title = "Helm chart configuration", "Helm chart settings"
+    kb = open_knowledge_base(tmp_path / "k.db")
+    old = policy_repo.read_policy(kb.db)
+    terms = sorted(
+        r["term"] for r in kb.db.query("select term from vocabulary where bullet = ?", [old_title])
+    )
+    assert terms
+    ticket = "Which values override the ingress annotations in the chart?"
+    engine_said = TriageResult("out_of_scope", 0.4, (Match("Ingress", "out_of_scope", 0.4, ()),))
+    with kb.transaction() as db:
+        corrections_repo.record_correction(db, ticket, engine_said, "in_scope", old_title)
+    new_text = old.raw_text.replace(f"  • {old_title}:", f"  • {new_title}:")
+    with kb.transaction() as db:
+        diff = policy_repo.import_policy(db, parse_policy(new_text), source="test")
+    assert [(o.title, n.title) for o, n in diff.renamed] == [(old_title, new_title)]
+    kb.db.conn.close()
+
+    kb = open_knowledge_base(tmp_path / "k.db")
+    moved = sorted(
+        r["term"] for r in kb.db.query("select term from vocabulary where bullet = ?", [new_title])
+    )
+    assert moved == terms
+    assert kb.db.table("vocabulary").count_where("bullet = ?", [old_title]) == 0
+    assert len(policy_repo.read_vocabulary(kb.db).terms_for(new_title)) == len(terms)
+    # a correction keeps the old title as it was written; learning still runs over it
+    new_policy = policy_repo.read_policy(kb.db)
+    assert [c.bullet for c in corrections_repo.list_corrections(kb.db)] == [old_title]
+    adjusted = corrections_repo.LearnedAdjuster(kb, new_policy)(ticket, engine_said)
+    assert adjusted.verdict == "in_scope"

@@ -6,6 +6,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 IN_SCOPE = "in_scope"
 OUT_OF_SCOPE = "out_of_scope"
 SIDES = (IN_SCOPE, OUT_OF_SCOPE)
@@ -164,10 +166,14 @@ class PolicyDiff:
     removed: tuple[Bullet, ...]
     reworded: tuple[tuple[Bullet, Bullet], ...]  # (old, new) with the same title
     header_changed: bool
+    # (old, new): a new title on the same side over the same (or nearly the same) description
+    renamed: tuple[tuple[Bullet, Bullet], ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.reworded or self.header_changed)
+        return not (
+            self.added or self.removed or self.reworded or self.renamed or self.header_changed
+        )
 
     def describe(self) -> str:
         lines: list[str] = []
@@ -182,6 +188,10 @@ class PolicyDiff:
                 lines.append(
                     f"~ reworded {new.title}:\n    was: {old.description}\n    now: {new.description}"
                 )
+        for old, new in self.renamed:
+            lines.append(f"~ renamed  {old.title} -> {new.title}")
+            if old.description != new.description:
+                lines.append(f"    was: {old.description}\n    now: {new.description}")
         if self.header_changed:
             lines.append("~ header facts changed (support duration, contacts or note)")
         return "\n".join(lines) if lines else "no changes"
@@ -192,6 +202,10 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
     new_by = {b.title: b for b in new.bullets}
     added = tuple(b for t, b in new_by.items() if t not in old_by)
     removed = tuple(b for t, b in old_by.items() if t not in new_by)
+    renamed = _pair_renamed(removed, added)
+    if renamed:
+        added = tuple(b for b in added if all(b is not n for _, n in renamed))
+        removed = tuple(b for b in removed if all(b is not o for o, _ in renamed))
     reworded = tuple(
         (old_by[t], b)
         for t, b in new_by.items()
@@ -203,4 +217,38 @@ def diff_policies(old: Policy, new: Policy) -> PolicyDiff:
         new.spans_note,
         new.escalation,
     )
-    return PolicyDiff(added, removed, reworded, header_changed)
+    return PolicyDiff(added, removed, reworded, header_changed, renamed)
+
+
+RENAME_MIN_SIMILARITY = 90.0  # rapidfuzz ratio of two descriptions that make one bullet
+
+
+def _pair_renamed(
+    removed: tuple[Bullet, ...], added: tuple[Bullet, ...]
+) -> tuple[tuple[Bullet, Bullet], ...]:
+    """Pairs (old, new) of a removed and an added bullet that are one bullet under a new title.
+
+    Same side, descriptions identical or nearly so; the most similar pairs are taken first and
+    each bullet is used once, so the result does not depend on the bullets' order.
+    """
+    candidates = sorted(
+        (
+            (fuzz.ratio(o.description, n.description), i, j)
+            for i, o in enumerate(removed)
+            for j, n in enumerate(added)
+            if o.side == n.side
+        ),
+        key=lambda c: (-c[0], c[1], c[2]),
+    )
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for score, i, j in candidates:
+        if score < RENAME_MIN_SIMILARITY:
+            break
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append((i, j))
+    return tuple((removed[i], added[j]) for i, j in sorted(pairs, key=lambda p: p[1]))

@@ -115,6 +115,10 @@ def import_policy(db: Database, new: Policy, source: str) -> PolicyDiff:
     # Vocabulary of removed bullets goes; general signals (bullet "") and kept bullets stay.
     for b in diff.removed:
         db.table("vocabulary").delete_where("bullet = ?", [b.title])
+    # A renamed bullet is still the same bullet: its terms move to the new title. History and
+    # corrections keep the title they were written with (plain text, no foreign key).
+    for old_b, new_b in diff.renamed:
+        db.execute("update vocabulary set bullet = ? where bullet = ?", [new_b.title, old_b.title])
     return diff
 
 
