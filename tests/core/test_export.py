@@ -132,3 +132,29 @@ def test_missing_folder_and_full_disk(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         export.render(DRAFT, "pdf", "s")
+
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "Subject: worker crash\n\nHi, our worker crashes.",
+        "subject:   Re: Fwd: worker crash\nbody",
+        "RE: FW: worker crash",
+        "Subject: RE[2]: AW: WG: worker crash",
+        "Subject:\n\n  worker   crash\nmore",
+    ],
+)
+def test_eml_subject_drops_the_tickets_own_subject_and_reply_prefixes(ticket: str) -> None:
+    data = export.to_eml(
+        DRAFT, export.subject_for("", ticket), dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    )
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert msg["Subject"] == "Re: worker crash"
+
+
+def test_subject_keeps_words_that_only_look_like_prefixes() -> None:
+    assert export.subject_for("", "Re-deploy: worker crash") == "Re: Re-deploy: worker crash"
+    assert export.subject_for("", "Subjects of the flow run fail") == (
+        "Re: Subjects of the flow run fail"
+    )
+    assert export.subject_for("Re: CS-9") == "Re: CS-9"

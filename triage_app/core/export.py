@@ -24,6 +24,12 @@ DEFAULT_SUBJECT = "Your Prefect support request"
 _MAX_TRIES = 1000
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MD_SPECIAL = re.compile(r"([\\*_\[\]<>|])")
+# "Subject:", "Re:", "Fwd:" (and their common spellings) at the start of a pasted first line: the
+# reply adds its own "Re: ", so these would only pile up. Bounded repeats keep the pattern linear.
+_SUBJECT_PREFIXES = re.compile(
+    r"^(?:(?:subject|re|fwd?|aw|wg|sv|vs)[ \t]{0,4}(?:\[\d{1,4}\])?[ \t]{0,4}:[ \t]*){1,20}",
+    re.IGNORECASE,
+)
 _MD_LINE_START = re.compile(r"^(\s*)(#|\d+[.)]\s|[+]\s|=+\s*$|-{3,}\s*$)")
 
 
@@ -48,16 +54,21 @@ def plain_text(draft: str) -> str:
 
 
 def first_line(text: str, limit: int = 78) -> str:
+    """The first non-blank line, blanks collapsed, without a leading 'Subject:' / 'Re:' / 'Fwd:'."""
     for line in text.splitlines():
-        line = " ".join(line.split())
+        line = _strip_subject_prefixes(" ".join(line.split()))
         if line:
             return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
     return ""
 
 
+def _strip_subject_prefixes(line: str) -> str:
+    return _SUBJECT_PREFIXES.sub("", line, count=1).strip()
+
+
 def subject_for(ticket_ref: str = "", ticket_text: str = "") -> str:
     """'Re: <ticket reference>', else 'Re: <the ticket's first line>', else a neutral subject."""
-    ref = " ".join(ticket_ref.split())
+    ref = _strip_subject_prefixes(" ".join(ticket_ref.split()))
     if ref:
         return f"Re: {ref}"
     line = first_line(ticket_text)
