@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -88,6 +88,8 @@ class ErrorHandler(QObject):
             box = QMessageBox(self.parent_widget)
             box.setIcon(QMessageBox.Icon.Warning)
             box.setWindowTitle("triage-app: unexpected error")
+            # The message can quote ticket or file text: shown verbatim, never as HTML.
+            box.setTextFormat(Qt.TextFormat.PlainText)
             box.setText(summary)
             box.setInformativeText(info)
             box.setDetailedText(details)

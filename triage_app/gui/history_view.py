@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from triage_app.core.result import VERDICT_LABELS, VERDICTS
 from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
+from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.storage import history_repo
 from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
@@ -141,7 +142,7 @@ class HistoryTableModel(QAbstractTableModel):
                 engine = VERDICT_LABELS.get(e.verdict, e.verdict)
                 return f"Overridden by the engineer; the engine said {engine}"
             if col == 3:
-                return e.ticket[:600]
+                return plain_tooltip(e.ticket[:600])  # ticket text: never rendered as HTML
         if role == Qt.ItemDataRole.BackgroundRole and col == 1:
             return QColor(VERDICT_COLOURS.get(e.final_verdict, "#5f6368"))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
@@ -372,8 +373,10 @@ class HistoryView(QDialog):
         answer = QMessageBox.question(
             self,
             "Delete triage",
-            f"Delete the triage of {entry.created_at.replace('T', ' ')[:16]}?\n\n"
-            f"{entry.title[:120]}\n\nWhat was learned from it stays (see Corrections).",
+            plain_message(
+                f"Delete the triage of {entry.created_at.replace('T', ' ')[:16]}?\n\n"
+                f"{entry.title[:120]}\n\nWhat was learned from it stays (see Corrections)."
+            ),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -410,7 +413,7 @@ class HistoryView(QDialog):
             with self.services.kb.transaction() as db:
                 change(db)
         except StorageError as exc:
-            QMessageBox.warning(self, "History not changed", str(exc))
+            QMessageBox.warning(self, "History not changed", plain_message(str(exc)))
             return False
         self.refresh()
         return True
@@ -434,7 +437,9 @@ class HistoryView(QDialog):
             data = history_repo.export_text(self.services.kb.db, fmt, self.current_filter())
         error = write_text_atomic(path, data)
         if error:
-            QMessageBox.warning(self, "Export failed", f"{path} could not be written:\n{error}")
+            QMessageBox.warning(
+                self, "Export failed", plain_message(f"{path} could not be written:\n{error}")
+            )
             return False
         self.count_label.setText(f"Exported to {path}")
         return True

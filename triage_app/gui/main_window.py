@@ -37,6 +37,7 @@ from triage_app import __version__, paths
 from triage_app.core.result import TriageResult
 from triage_app.gui.draft_pane import DraftPane, summary_draft
 from triage_app.gui.error_handler import ErrorHandler
+from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
 from triage_app.gui.state import CurrentTriage
@@ -338,6 +339,8 @@ class MainWindow(QMainWindow):
         self.busy_label.setAccessibleName("Triage activity")
         for label in (self.kb_label, self.policy_label, self.releases_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # Paths, the policy version and CSV file names are shown verbatim, never as HTML.
+            label.setTextFormat(Qt.TextFormat.PlainText)
         bar.addWidget(self.busy_label)
         bar.addPermanentWidget(self.kb_label, 1)
         bar.addPermanentWidget(self.policy_label)
@@ -430,10 +433,10 @@ class MainWindow(QMainWindow):
         self.services = services
         self.kb_info = info or describe_kb(services)
         self.kb_label.setText(f"Knowledge base: {self.kb_info.location}")
-        self.kb_label.setToolTip(str(self.kb_info.location))
+        self.kb_label.setToolTip(plain_tooltip(str(self.kb_info.location)))
         self.policy_label.setText(self.kb_info.policy)
         self.releases_label.setText(self.kb_info.releases)
-        self.releases_label.setToolTip(self.kb_info.releases_tip)
+        self.releases_label.setToolTip(plain_tooltip(self.kb_info.releases_tip))
         self.verdict_card.set_policy(services.policy)
         self.servicesReady.emit()
         if services.notices:
@@ -441,7 +444,7 @@ class MainWindow(QMainWindow):
             fallback = services.kb.read_only or services.kb.path is None
             tail = "" if fallback else "\n\nNothing was deleted; the app goes on with the fresh one."
             title = "Knowledge base: changes are not saved" if fallback else "Knowledge base repaired"
-            QMessageBox.warning(self, title, "\n\n".join(services.notices) + tail)
+            QMessageBox.warning(self, title, plain_message("\n\n".join(services.notices) + tail))
         if self.editor.toPlainText().strip():
             self.triage_now()  # text typed or preloaded while the knowledge base was opening
 
@@ -738,8 +741,10 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             "About triage-app",
-            f"triage-app {__version__}\n\nScope verdict, release status and reply draft for Prefect "
-            f"Customer-Managed support tickets. Fully offline.\n\nData folder: {self.data_dir}",
+            plain_message(
+                f"triage-app {__version__}\n\nScope verdict, release status and reply draft for "
+                f"Prefect Customer-Managed support tickets. Fully offline.\n\nData folder: {self.data_dir}"
+            ),
         )
 
     def set_theme(self, theme: str) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from triage_app.core.result import Match, VersionMention
+from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, status_colour, underline_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
@@ -72,7 +73,7 @@ class MatchListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{side.upper()}  ·  score {match.score:.2f}\n“{self.bullet_text(match)}”\nEvidence: {terms}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{side}: {match.title}\nEvidence in the ticket: {terms}"
+            return plain_tooltip(f"{side}: {match.title}\nEvidence in the ticket: {terms}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{side} bullet {match.title}, score {match.score:.2f}, evidence {terms}"
         if role == Qt.ItemDataRole.DecorationRole:
@@ -154,7 +155,7 @@ class VersionTableModel(QAbstractTableModel):
             return values[col] if 0 <= col < len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"“{v.text}” at characters {v.start}–{v.end}"
-            return f"{tip}\n{v.note}" if v.note else tip
+            return plain_tooltip(f"{tip}\n{v.note}" if v.note else tip)
         if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(status_colour(v.status))
         if col == 6 and role == Qt.ItemDataRole.ForegroundRole:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -43,6 +44,8 @@ class ReleasePanel(QWidget):
         self.summary.setObjectName("releaseSummary")
         self.summary.setAccessibleName("Release status summary")
         self.summary.setWordWrap(True)
+        # It quotes the ticket's version text and the CSV's upgrade target: never rendered as HTML.
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.source = ""
 
         layout = QVBoxLayout(self)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from triage_app.core.releases import STATUSES, Schedule
 from triage_app.gui.models import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
+from triage_app.gui.plain import plain_message
 from triage_app.gui.theme import STATUS_LABELS
 from triage_app.storage.errors import StorageError
 
@@ -210,10 +211,11 @@ class ReleasesView(QDialog):
             QMessageBox.warning(
                 self,
                 "Import failed",
-                f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}",
+                # The file name and the error (which quotes CSV cells) are shown verbatim.
+                plain_message(f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}"),
             )
             return False
         self.reload()
-        QMessageBox.information(self, "Releases imported", f"{path.name}: {summary}")
+        QMessageBox.information(self, "Releases imported", plain_message(f"{path.name}: {summary}"))
         self.imported.emit(summary)
         return True

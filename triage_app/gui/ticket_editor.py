@@ -10,6 +10,7 @@ from PySide6.QtGui import QHelpEvent, QPalette, QTextCharFormat, QTextCursor, QT
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from triage_app.core.result import TriageResult
+from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import (
     SIDE_LABELS,
     STATUS_LABELS,
@@ -160,7 +161,8 @@ class TicketEditor(QPlainTextEdit):
             pos = self.cursorForPosition(e.pos()).position()
             tip = self.highlighter.tooltip_at(pos)
             if tip:
-                QToolTip.showText(e.globalPos(), tip, self)
+                # Bullet titles and evidence terms quote the policy and the ticket: escaped.
+                QToolTip.showText(e.globalPos(), plain_tooltip(tip), self)
             else:
                 QToolTip.hideText()
             return True

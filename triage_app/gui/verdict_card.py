@@ -28,6 +28,7 @@ from triage_app.core.result import (
     TriageResult,
 )
 from triage_app.gui.models import MatchListModel
+from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import verdict_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
@@ -72,10 +73,12 @@ class VerdictCard(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.badge.setFont(font)
+        self.badge.setTextFormat(Qt.TextFormat.PlainText)
 
         self.confidence_label = QLabel("")
         self.confidence_label.setObjectName("confidenceLabel")
         self.confidence_label.setAccessibleName("Confidence")
+        self.confidence_label.setTextFormat(Qt.TextFormat.PlainText)
         self.confidence_bar = QProgressBar()
         self.confidence_bar.setObjectName("confidenceBar")
         self.confidence_bar.setAccessibleName("Confidence")
@@ -86,11 +89,14 @@ class VerdictCard(QFrame):
         self.hint.setObjectName("checkHint")
         self.hint.setAccessibleName("Low confidence hint")
         self.hint.setWordWrap(True)
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setVisible(False)
         self.override_note = QLabel("")
         self.override_note.setObjectName("overrideNote")
         self.override_note.setAccessibleName("Override note")
         self.override_note.setWordWrap(True)
+        # Bullet titles come from the policy (editable, importable): shown verbatim, never as HTML.
+        self.override_note.setTextFormat(Qt.TextFormat.PlainText)
         self.override_note.setVisible(False)
 
         self.match_model = MatchListModel(self)
@@ -188,7 +194,9 @@ class VerdictCard(QFrame):
                     for b in policy.by_side(side):
                         self.bullet_combo.addItem(_swatch(colour), b.title, b.title)
                         self.bullet_combo.setItemData(
-                            self.bullet_combo.count() - 1, b.text, Qt.ItemDataRole.ToolTipRole
+                            self.bullet_combo.count() - 1,
+                            plain_tooltip(b.text),
+                            Qt.ItemDataRole.ToolTipRole,
                         )
             index = self.bullet_combo.findData(chosen)
             self.bullet_combo.setCurrentIndex(max(index, 0))
