@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -159,4 +163,46 @@ def test_false_positives_on_dev_tickets(dev_tickets_path: Path) -> None:
 )
 def test_adversarial_input_stays_linear(text: str) -> None:
     # A quadratic pattern would take minutes on these; linear ones finish in well under a second.
-    r.redact(text, r.ALL_KINDS)
+    # The watchdog is no timing assertion (figures live in benchmarks/): it turns a hang into a
+    # clear failure naming the input instead of the CI job's timeout.
+    with watchdog(WATCHDOG_SECONDS, f"redacting {text[:12]!r} x {len(text)} chars"):
+        r.redact(text, r.ALL_KINDS)
+
+
+def test_the_watchdog_stops_a_runaway_pattern() -> None:
+    # The check above can fail: a catastrophic pattern is interrupted with a clear message.
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("needs POSIX interval timers")
+    with (
+        pytest.raises(pytest.fail.Exception, match="runaway: still running after 0.2 s"),
+        watchdog(0.2, "runaway"),
+    ):
+        re.match(r"(a+)+$", "a" * 64 + "b")
+
+
+WATCHDOG_SECONDS = 10.0
+
+
+@contextlib.contextmanager
+def watchdog(seconds: float, what: str) -> Iterator[None]:
+    """Fail the test if the block runs longer than `seconds` (re checks signals while matching).
+
+    Without POSIX interval timers (Windows) the block simply runs unguarded.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        pytest.fail(f"{what}: still running after {seconds:g} s, a pattern is super-linear")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
