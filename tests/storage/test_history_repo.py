@@ -168,3 +168,15 @@ def test_history_survives_reopening(tmp_path: Path) -> None:
         "persisted ticket"
     ]
     kb.close()
+
+
+def test_a_huge_ticket_is_cut_in_history_with_a_marker(tmp_path: Path) -> None:
+    kb = open_knowledge_base(tmp_path / "kb.db")
+    huge = "helm chart values\n" + "log line\n" * 400_000  # about 3.6 MB
+    with kb.transaction() as db:
+        row = history_repo.save_triage(db, huge, TriageResult("in_scope", 0.5, ()), source="cli")
+    stored = history_repo.get_triage(kb.db, row)
+    assert stored is not None
+    assert len(stored.ticket) < history_repo.HISTORY_TEXT_LIMIT + 200
+    assert stored.ticket.startswith(huge[:1000])
+    assert "cut" in stored.ticket[-200:] and f"{len(huge):,}" in stored.ticket[-200:]
