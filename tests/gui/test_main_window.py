@@ -225,7 +225,7 @@ def test_export_to_an_unwritable_place_keeps_the_draft(
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(missing), ""))
     )
-    window.export_draft()
+    window.act_export.trigger()  # the Draft menu's Export (same path as Ctrl+E and the button)
     assert any("could not be saved" in t for t in dialogs.texts("warning"))
     assert window.draft_pane.text() == draft
     assert not missing.exists()

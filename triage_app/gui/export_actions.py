@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from triage_app import paths
 from triage_app.gui.draft_fields import DraftFields
+from triage_app.gui.plain import plain_message
 
 # The export formats, drafting, templates and redaction (with the email modules behind them) are
 # imported where they are used: this area is installed before the window's first paint, and by the
@@ -64,7 +65,11 @@ def release_clipboard() -> None:
 
 
 class DraftActions(QObject):
-    """Owns the drafting behaviour of one main window; installed once by install()."""
+    """Owns the drafting behaviour of one main window; installed once by install().
+
+    copy() and export() are the window's only copy and export: its Copy/Export actions, shortcuts
+    and the draft pane's buttons are connected to them by the window.
+    """
 
     def __init__(self, window: MainWindow, run_dialog: DialogRunner | None = None) -> None:
         super().__init__(window)
@@ -79,15 +84,6 @@ class DraftActions(QObject):
         self._state: CurrentTriage | None = None
         self.last_redactions: list[redaction.Redaction] = []
         window.compose_draft = self.compose
-        # Copy and export go through the redaction preview and the export formats of this area.
-        for signal, action, slot in (
-            (window.draft_pane.copyRequested, window.act_copy, self.copy),
-            (window.draft_pane.exportRequested, window.act_export, self.export),
-        ):
-            signal.disconnect()
-            signal.connect(slot)
-            action.triggered.disconnect()
-            action.triggered.connect(slot)
         self.act_templates = QAction("Edit reply &templates…", window)
         self.act_templates.setObjectName("editTemplatesAction")
         self.act_templates.triggered.connect(self.edit_templates)
@@ -219,7 +215,11 @@ class DraftActions(QObject):
         try:
             export.write_export(path, data)
         except export.ExportError as exc:
-            QMessageBox.warning(window, "Export failed", f"The draft could not be saved to {path}.\n{exc}")
+            QMessageBox.warning(
+                window,
+                "Export failed",
+                plain_message(f"The draft could not be saved to {path}.\n{exc}"),
+            )
             return
         window.settings.set(SETTING_FOLDER, str(path.parent))
         self._record(fmt, str(path))

@@ -22,7 +22,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -122,9 +121,6 @@ class MainWindow(QMainWindow):
         self._requested: dict[int, tuple[str, int]] = {}  # seq -> (text, document revision)
         self._paste_notes: list[str] = []
         self._releases_view: ReleasesView | None = None
-        # Hooks for the drafting area: turn the draft into what leaves the app (redaction preview);
-        # return None to cancel. Identity until that area plugs in.
-        self.prepare_outgoing: Callable[[str, str], str | None] = lambda text, _purpose: text
         # The drafting area's full draft (templates, prompted fields); None keeps the result's draft.
         self.compose_draft: Callable[[CurrentTriage], str | None] = lambda _state: None
 
@@ -146,8 +142,6 @@ class MainWindow(QMainWindow):
         self.editor.pasteCleaned.connect(self._on_paste_cleaned)
         self.editor.replacedWhole.connect(self._on_ticket_replaced)
         self.verdict_card.overrideChanged.connect(self._on_override)
-        self.draft_pane.copyRequested.connect(self.copy_draft)
-        self.draft_pane.exportRequested.connect(self.export_draft)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
         # History: the ticket on screen is one saved triage, updated as it changes.
         from triage_app.gui.history_recorder import install_recorder
@@ -163,6 +157,13 @@ class MainWindow(QMainWindow):
         from triage_app.gui.export_actions import install as install_drafting
 
         self.draft_actions = install_drafting(self)
+        # One copy and one export path (redaction preview, never overwrite), whatever starts it.
+        for request, action, slot in (
+            (self.draft_pane.copyRequested, self.act_copy, self.draft_actions.copy),
+            (self.draft_pane.exportRequested, self.act_export, self.draft_actions.export),
+        ):
+            request.connect(slot)
+            action.triggered.connect(slot)
 
     # ------------------------------------------------------------------ construction
 
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot: Callable[[], Any],
+        slot: Callable[[], Any] | None,
         keys: tuple[QKeySequence | str, ...] = (),
         tip: str = "",
     ) -> QAction:
@@ -248,7 +249,8 @@ class MainWindow(QMainWindow):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if tip:
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        if slot is not None:
+            action.triggered.connect(slot)
         self.addAction(action)
         return action
 
@@ -263,8 +265,9 @@ class MainWindow(QMainWindow):
             "&Triage now", self.triage_now, ("Ctrl+Return", "Ctrl+Enter")
         )
         self.act_clear = self._action("&Clear for next ticket", self.clear_ticket, ("Ctrl+L",))
-        self.act_copy = self._action("&Copy draft", self.copy_draft, ("Ctrl+Shift+C",))
-        self.act_export = self._action("&Export draft…", self.export_draft, ("Ctrl+E",))
+        # Copy and export are performed by the drafting area (export_actions), wired in __init__.
+        self.act_copy = self._action("&Copy draft", None, ("Ctrl+Shift+C",))
+        self.act_export = self._action("&Export draft…", None, ("Ctrl+E",))
         self.act_releases = self._action("&Release schedule…", self.show_releases, ("Ctrl+R",))
         self.act_import = self._action("&Import releases (CSV)…", self.import_releases)
         self.act_history = self._action("&History…", self.show_history, ("Ctrl+H",))
@@ -636,49 +639,6 @@ class MainWindow(QMainWindow):
         self.debounce.stop()
         self._show_empty()
         self.editor.setFocus()
-
-    def copy_draft(self) -> None:
-        text = self.draft_pane.text()
-        if not text.strip():
-            self.statusBar().showMessage("There is no draft to copy yet.", 5000)
-            return
-        outgoing = self.prepare_outgoing(text, "copy")
-        if outgoing is None:
-            return
-        QGuiApplication.clipboard().setText(outgoing)
-        self.statusBar().showMessage("Draft copied to the clipboard.", 5000)
-
-    def export_draft(self) -> None:
-        text = self.draft_pane.text()
-        if not text.strip():
-            self.statusBar().showMessage("There is no draft to export yet.", 5000)
-            return
-        folder = Path(self.settings.text("export_folder", "") or paths.documents_dir())
-        suggested = folder / f"reply-{(self.today or dt.date.today()).isoformat()}.txt"
-        # The native dialog asks before overwriting, so nothing is replaced silently.
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export draft", str(suggested), "Text files (*.txt);;All files (*)"
-        )
-        if not name:
-            return
-        path = Path(name)
-        if not path.suffix:
-            path = path.with_suffix(".txt")
-        outgoing = self.prepare_outgoing(text, "export")
-        if outgoing is None:
-            return
-        error = write_text_atomic(path, outgoing)
-        if error:
-            QMessageBox.warning(
-                self,
-                "Export failed",
-                f"The draft could not be saved to {path}:\n{error}\n\nThe draft is still here; choose another folder.",
-            )
-            return
-        self.settings.set("export_folder", str(path.parent))
-        self.history_recorder.record_export(str(path), path.suffix.lstrip(".") or "txt")
-        self.statusBar().showMessage(f"Draft exported to {path}", 8000)
-        self.draftExported.emit(str(path))
 
     def show_releases(self) -> None:
         if self.services is None:
