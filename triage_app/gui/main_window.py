@@ -101,8 +101,15 @@ class MainWindow(QMainWindow):
         today: dt.date | None = None,
         load_services: ServicesLoader | None = None,
         parent: QWidget | None = None,
+        system_style: str | None = None,
     ) -> None:
+        """`system_style` is the desktop's own style, which "Follow system" goes back to; by default
+        the application's style when the window is built (before any theme forces Fusion)."""
         super().__init__(parent)
+        app = QApplication.instance()
+        if system_style is None and isinstance(app, QApplication):
+            system_style = app.style().name()
+        self._system_style = system_style
         self.setObjectName("mainWindow")
         self.setWindowTitle("triage-app — Prefect Customer-Managed support triage")
         self.setAccessibleName("triage-app main window")
@@ -719,12 +726,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ layout persistence
 
-    _system_style: str | None = None
-
     def _restore_layout(self) -> None:
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and MainWindow._system_style is None:
-            MainWindow._system_style = app.style().name()
         geometry = self.settings.bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(DEFAULT_SIZE)
