@@ -35,7 +35,14 @@ class Services:
 
     def reload(self) -> None:
         """Rebuild policy and engine after the knowledge base changed (policy import, vocabulary edit)."""
-        fresh = _build_triage(self.kb, self.today)
+        self.swap(self.rebuild())
+
+    def rebuild(self) -> tuple[Policy, TriageEngine, TriageService]:
+        """Build a fresh policy, engine and service from the knowledge base (safe on a worker)."""
+        return _build_triage(self.kb, self.today)
+
+    def swap(self, fresh: tuple[Policy, TriageEngine, TriageService]) -> None:
+        """Put a rebuilt policy, engine and service in place (on the thread that uses them)."""
         self.policy, self.engine, self.triage = fresh
 
 

@@ -89,7 +89,9 @@ def test_sorting_by_release_date_and_version(window: MainWindow) -> None:
     view.close()
 
 
-def test_import_csv_adds_releases(window: MainWindow, tmp_path: Path, dialogs: Dialogs) -> None:
+def test_import_csv_adds_releases(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, dialogs: Dialogs
+) -> None:
     view = _open(window)
     before = view.model.rowCount()
     csv_file = tmp_path / "cm.csv"
@@ -99,7 +101,8 @@ def test_import_csv_adds_releases(window: MainWindow, tmp_path: Path, dialogs: D
         "customer-managed,1.2.0,2026-01-10,January 2026\n",
         encoding="utf-8",
     )
-    assert view.import_file(csv_file)
+    with qtbot.waitSignal(window.servicesReady, timeout=10000):  # rebuilt on a worker
+        assert view.import_file(csv_file)
     assert view.model.rowCount() == before + 2
     assert view.product_combo.findData("customer-managed") >= 0
     assert any("2 added" in t for t in dialogs.texts("information"))
