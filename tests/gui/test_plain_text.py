@@ -156,5 +156,6 @@ def test_history_delete_question_escapes_the_ticket(
     view.delete_selected()
     [text] = dialogs.texts("question")
     assert ESCAPED in text and "<b>" not in text
+    assert view.count_label.textFormat() == Qt.TextFormat.PlainText  # "Exported to <path>"
     view.close()
 

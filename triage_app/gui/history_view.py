@@ -262,6 +262,7 @@ class HistoryView(QDialog):
 
         self.count_label = QLabel("")
         self.count_label.setObjectName("historyCount")
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)  # it can name the export file
         self.reopen_button = QPushButton("&Reopen")
         self.reopen_button.setObjectName("historyReopen")
         self.delete_button = QPushButton("&Delete…")
