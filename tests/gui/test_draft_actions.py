@@ -154,7 +154,8 @@ def test_template_editor_validates_saves_and_resets(qtbot: QtBot, window: MainWi
     assert not editor.save()
     assert "greeting:2" in editor.status.text() and "{customer_nme}" in editor.status.text()
     editor.edit.setPlainText("Good day {customer_name|team},")
-    assert editor.save()
+    with qtbot.waitSignal(window.servicesReady, timeout=10000):  # rebuilt on a worker
+        assert editor.save()
     triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
     assert "Good day team," in window.draft_pane.text()
     assert editor.reset_button.isEnabled()
