@@ -79,7 +79,8 @@ def test_release_summary_shows_ticket_and_csv_text_literally(qtbot: QtBot) -> No
     qtbot.addWidget(panel)
     panel.set_versions([_version(HOSTILE)], triaged=True)
     _assert_literal(
-        panel.summary, f"⚠ {HOSTILE} is no longer supported (ended 2024-07-01); upgrade to {HOSTILE}."
+        panel.summary,
+        f"⚠ {HOSTILE} is no longer supported (ended 2024-07-01); upgrade to {HOSTILE}.",
     )
 
 
@@ -128,14 +129,18 @@ def test_status_bar_shows_kb_policy_and_csv_source_literally(window: MainWindow)
 
 
 def test_release_import_messages_are_escaped(
-    window: MainWindow, tmp_path: Path, dialogs: Dialogs
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, dialogs: Dialogs
 ) -> None:
     window.show_releases()
     view = window.releases_view
     assert view is not None
     bad = tmp_path / "<b>x<img src=y>.csv"
-    bad.write_text(f"product,version,release_date\nprefect,{HOSTILE},2025-01-01\n", encoding="utf-8")
-    assert not view.import_file(bad)
+    bad.write_text(
+        f"product,version,release_date\nprefect,{HOSTILE},2025-01-01\n", encoding="utf-8"
+    )
+    with qtbot.waitSignal(view.importFinished, timeout=10000) as finished:
+        assert view.import_file(bad)
+    assert finished.args == [False]
     [text] = dialogs.texts("warning")
     assert "&lt;b&gt;x&lt;img src=y&gt;.csv" in text and "<b>" not in text and "<img" not in text
     view.close()
@@ -158,4 +163,3 @@ def test_history_delete_question_escapes_the_ticket(
     assert ESCAPED in text and "<b>" not in text
     assert view.count_label.textFormat() == Qt.TextFormat.PlainText  # "Exported to <path>"
     view.close()
-

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -13,6 +15,7 @@ from tests.gui.conftest import SPANS_BOTH_TICKET, Dialogs, triage_and_wait
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.models import STATUS_ROLE
 from triage_app.gui.releases_view import ReleasesView
+from triage_app.storage import releases_repo
 
 
 def _open(window: MainWindow) -> ReleasesView:
@@ -20,6 +23,13 @@ def _open(window: MainWindow) -> ReleasesView:
     view = window.releases_view
     assert view is not None
     return view
+
+
+def import_and_wait(qtbot: QtBot, view: ReleasesView, path: Path) -> bool:
+    """Start the import (it runs on a worker) and wait for its outcome."""
+    with qtbot.waitSignal(view.importFinished, timeout=10000) as finished:
+        assert view.import_file(path)
+    return bool(finished.args[0])
 
 
 def _column(view: ReleasesView, col: int, role: int = Qt.ItemDataRole.DisplayRole) -> list[object]:
@@ -102,7 +112,7 @@ def test_import_csv_adds_releases(
         encoding="utf-8",
     )
     with qtbot.waitSignal(window.servicesReady, timeout=10000):  # rebuilt on a worker
-        assert view.import_file(csv_file)
+        assert import_and_wait(qtbot, view, csv_file)
     assert view.model.rowCount() == before + 2
     assert view.product_combo.findData("customer-managed") >= 0
     assert any("2 added" in t for t in dialogs.texts("information"))
@@ -115,16 +125,58 @@ def test_import_csv_adds_releases(
 
 
 def test_bad_csv_is_refused_and_changes_nothing(
-    window: MainWindow, tmp_path: Path, dialogs: Dialogs
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, dialogs: Dialogs
 ) -> None:
     view = _open(window)
     before = view.model.rowCount()
+    stored = releases_repo.read_releases(window.services.kb.db)
     bad = tmp_path / "bad.csv"
+    # A good row first: the bad one further down must still leave the whole file unwritten.
     bad.write_text(
-        "product,version,release_date\ncustomer-managed,0.9.0,not-a-date\n", encoding="utf-8"
+        "product,version,release_date\n"
+        "customer-managed,0.8.9,2025-12-01\n"
+        "customer-managed,0.9.0,not-a-date\n",
+        encoding="utf-8",
     )
-    assert not view.import_file(bad)
+    assert not import_and_wait(qtbot, view, bad)
     assert view.model.rowCount() == before
+    assert releases_repo.read_releases(window.services.kb.db) == stored
     warning = "\n".join(dialogs.texts("warning"))
+    # The message names the file, the line and the field.
     assert "bad.csv" in warning and "unchanged" in warning
+    assert "bad.csv:3" in warning and "release_date" in warning
+    assert view.import_button.isEnabled()
+    view.close()
+
+
+def test_release_import_runs_off_the_gui_thread_with_the_button_disabled(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage_app.core import release_csv
+
+    threads: list[int] = []
+    parse = release_csv.parse_release_csv
+
+    def recording_parse(data: bytes, name: str):  # type: ignore[no-untyped-def]
+        threads.append(threading.get_ident())
+        return parse(data, name)
+
+    monkeypatch.setattr(release_csv, "parse_release_csv", recording_parse)
+    view = _open(window)
+    csv_file = tmp_path / "cm.csv"
+    csv_file.write_text(
+        "product,version,release_date,name\ncustomer-managed,0.8.1,2025-10-15,October 2025\n",
+        encoding="utf-8",
+    )
+    with qtbot.waitSignal(view.importFinished, timeout=10000) as finished:
+        assert view.import_file(csv_file)
+        # The outcome is delivered through the event loop, so until then the import is running.
+        assert not view.import_button.isEnabled()
+        assert view.count_label.text() == "Importing cm.csv…"
+        assert not view.import_file(csv_file)  # one import at a time
+    assert finished.args == [True]
+    assert threads and threading.get_ident() not in threads
+    assert view.import_button.isEnabled()
+    assert view.count_label.text().endswith("releases")
+    assert window.settings.text("import_folder", "") == str(tmp_path)
     view.close()

@@ -452,8 +452,12 @@ class MainWindow(QMainWindow):
         if services.notices:
             # A fallback (read-only or in memory) says itself what is not saved; no "fresh one".
             fallback = services.kb.read_only or services.kb.path is None
-            tail = "" if fallback else "\n\nNothing was deleted; the app goes on with the fresh one."
-            title = "Knowledge base: changes are not saved" if fallback else "Knowledge base repaired"
+            tail = (
+                "" if fallback else "\n\nNothing was deleted; the app goes on with the fresh one."
+            )
+            title = (
+                "Knowledge base: changes are not saved" if fallback else "Knowledge base repaired"
+            )
             QMessageBox.warning(self, title, plain_message("\n\n".join(services.notices) + tail))
         if self.editor.toPlainText().strip():
             self.triage_now()  # text typed or preloaded while the knowledge base was opening
@@ -691,6 +695,7 @@ class MainWindow(QMainWindow):
                     self.settings.text("import_folder", "") or paths.documents_dir()
                 ),
                 parent=self,
+                remember_folder=lambda folder: self.settings.set("import_folder", str(folder)),
             )
             self._releases_view.imported.connect(lambda _summary: self.reload_services())
         self._releases_view.show()
@@ -715,17 +720,16 @@ class MainWindow(QMainWindow):
             return releases_repo.read_schedule(kb.db, self.services.policy)
 
     def _import_release_file(self, path: Path) -> str:
+        """Runs on the releases view's worker thread: no widgets, no settings here."""
         from triage_app.core.release_csv import parse_release_csv
         from triage_app.storage import releases_repo
 
-        assert self.services is not None
-        data = path.read_bytes()
-        releases = parse_release_csv(
-            data, path.name
-        )  # validates every row before anything is written
-        with self.services.kb.transaction() as db:
+        services = self.services
+        assert services is not None
+        # Every row is validated before anything is written; the write is one transaction.
+        releases = parse_release_csv(path.read_bytes(), path.name)
+        with services.kb.transaction() as db:
             summary = releases_repo.import_releases(db, releases, source=path.name)
-        self.settings.set("import_folder", str(path.parent))
         return summary.describe()
 
     def show_shortcuts(self) -> None:

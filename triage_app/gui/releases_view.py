@@ -27,10 +27,13 @@ from triage_app.core.releases import STATUSES, Schedule
 from triage_app.gui.models import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
 from triage_app.gui.plain import plain_message
 from triage_app.gui.theme import STATUS_LABELS
+from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage.errors import StorageError
 
 ScheduleLoader = Callable[[], Schedule]
-Importer = Callable[[Path], str]  # returns a one-line summary; raises with a clear message
+# Parses and writes in one transaction, on a worker thread; returns a one-line summary or raises
+# with a clear message (file, line, field) and nothing written.
+Importer = Callable[[Path], str]
 
 
 def schedule_rows(schedule: Schedule, as_of: dt.date) -> list[ScheduleRow]:
@@ -57,9 +60,15 @@ def schedule_rows(schedule: Schedule, as_of: dt.date) -> list[ScheduleRow]:
 
 
 class ReleasesView(QDialog):
-    """A non-modal window over the schedule; `imported` fires after a successful CSV import."""
+    """A non-modal window over the schedule; `imported` fires after a successful CSV import.
+
+    The import (parse + transactional write) runs on a worker thread; meanwhile the Import button
+    is disabled and the count line says what is being imported. `importFinished(ok)` fires once
+    the result message has been shown.
+    """
 
     imported = Signal(str)
+    importFinished = Signal(bool)
 
     def __init__(
         self,
@@ -68,6 +77,7 @@ class ReleasesView(QDialog):
         today: dt.date,
         import_folder: Callable[[], Path] | None = None,
         parent: QWidget | None = None,
+        remember_folder: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("releasesView")
@@ -76,7 +86,9 @@ class ReleasesView(QDialog):
         self._load_schedule = load_schedule
         self._import_csv = import_csv
         self._import_folder = import_folder
+        self._remember_folder = remember_folder
         self._schedule: Schedule | None = None
+        self.import_job = FileJob(self)
 
         self.model = ReleasesTableModel(self)
         self.proxy = ReleasesFilterProxy(self)
@@ -187,6 +199,10 @@ class ReleasesView(QDialog):
     def _filter_changed(self) -> None:
         self.proxy.set_product(self.product_combo.currentData() or "")
         self.proxy.set_status(self.status_combo.currentData() or "")
+        if not self.import_job.busy:  # the progress line stays until the import is over
+            self._show_count()
+
+    def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(f"{shown} of {total} releases")
 
@@ -199,23 +215,41 @@ class ReleasesView(QDialog):
             self.import_file(Path(name))
 
     def import_file(self, path: Path) -> bool:
-        if self._import_csv is None:
+        """Start importing `path` on the worker; False when there is no importer or one is running."""
+        importer = self._import_csv
+        if importer is None or self.import_job.busy:
             return False
-        try:
-            summary = self._import_csv(path)
-        except (
-            ValueError,
-            OSError,
-            StorageError,
-        ) as exc:  # bad file: told plainly, nothing written
+        self.import_button.setEnabled(False)
+        self.count_label.setText(f"Importing {path.name}…")
+        return self.import_job.start(
+            lambda: importer(path),
+            lambda summary: self._import_done(path, summary),
+            lambda exc: self._import_failed(path, exc),
+        )
+
+    def _import_done(self, path: Path, summary: str) -> None:
+        self._import_over()
+        if self._remember_folder is not None:
+            self._remember_folder(path.parent)
+        self.reload()
+        QMessageBox.information(self, "Releases imported", plain_message(f"{path.name}: {summary}"))
+        self.imported.emit(summary)
+        self.importFinished.emit(True)
+
+    def _import_failed(self, path: Path, exc_info: ExcInfo) -> None:
+        self._import_over()
+        exc = exc_info[1]
+        if isinstance(exc, ValueError | OSError | StorageError):  # bad file: told plainly
             QMessageBox.warning(
                 self,
                 "Import failed",
                 # The file name and the error (which quotes CSV cells) are shown verbatim.
                 plain_message(f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}"),
             )
-            return False
-        self.reload()
-        QMessageBox.information(self, "Releases imported", plain_message(f"{path.name}: {summary}"))
-        self.imported.emit(summary)
-        return True
+        else:
+            report_unexpected(exc_info)
+        self.importFinished.emit(False)
+
+    def _import_over(self) -> None:
+        self.import_button.setEnabled(True)
+        self._show_count()

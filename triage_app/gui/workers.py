@@ -1,4 +1,4 @@
-"""Background work: a QThreadPool runnable reporting by signal, and a coalescing triage runner."""
+"""Background work: a QThreadPool runnable reporting by signal, a coalescing triage runner, file jobs."""
 
 from __future__ import annotations
 
@@ -130,3 +130,68 @@ class TriageRunner(QObject):
     def wait(self, msecs: int = 5000) -> bool:
         self._pending = None
         return self._pool.waitForDone(msecs)
+
+
+class FileJob(QObject):
+    """One file job (import, export) at a time on its own worker thread; the outcome comes back
+    to the GUI thread, where `on_done(result)` or `on_failed(exc_info)` runs.
+
+    A parse of a large CSV or bundle plus its transaction can take far longer than a frame, so
+    windows hand it here and show `busy` (disabled buttons, a progress line) until it is over.
+    """
+
+    busyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._worker: FunctionWorker | None = None
+        self._callbacks: tuple[Callable[[Any], None], Callable[[ExcInfo], None]] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._worker is not None
+
+    def start(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[ExcInfo], None],
+    ) -> bool:
+        """Run fn() on the worker; False (nothing started) while another job is running."""
+        if self._worker is not None:
+            return False
+        worker = FunctionWorker(fn)
+        worker.setAutoDelete(False)
+        self._worker = worker  # keeps the signals object alive until delivery
+        self._callbacks = (on_done, on_failed)
+        worker.signals.done.connect(self._on_done)
+        worker.signals.failed.connect(self._on_failed)
+        self.busyChanged.emit(True)
+        self._pool.start(worker)
+        return True
+
+    @Slot(int, object)
+    def _on_done(self, _tag: int, result: object) -> None:
+        on_done, _ = self._finish()
+        on_done(result)
+
+    @Slot(int, object)
+    def _on_failed(self, _tag: int, exc: object) -> None:
+        _, on_failed = self._finish()
+        on_failed(exc)  # type: ignore[arg-type]
+
+    def _finish(self) -> tuple[Callable[[Any], None], Callable[[ExcInfo], None]]:
+        assert self._callbacks is not None
+        callbacks, self._callbacks, self._worker = self._callbacks, None, None
+        self.busyChanged.emit(False)
+        return callbacks
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+
+def report_unexpected(exc: ExcInfo) -> None:
+    """A failure nobody expected goes to the one error handler (sys.excepthook, set by run_gui)."""
+    sys.excepthook(*exc)
