@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from pathlib import Path
 
 import pytest
@@ -158,14 +159,48 @@ def test_delete_one_and_all_ask_first(
     assert history.model.rowCount() == 0 and history.count_label.text() == "0 triages"
 
 
-def test_export_csv_and_retention_setting(history: HistoryView, tmp_path: Path) -> None:
+def export_and_wait(qtbot: QtBot, view: HistoryView, path: Path, fmt: str) -> bool:
+    """Start the export (it runs on a worker) and wait for its outcome."""
+    with qtbot.waitSignal(view.exportFinished, timeout=10000) as finished:
+        assert view.export_to(path, fmt)
+    return bool(finished.args[0])
+
+
+def test_export_csv_and_retention_setting(
+    qtbot: QtBot, history: HistoryView, tmp_path: Path
+) -> None:
     out = tmp_path / "history.csv"
-    assert history.export_to(out, "csv")
+    assert export_and_wait(qtbot, history, out, "csv")
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["ticket"] for r in rows] == [SECOND, SPANS_BOTH_TICKET]
-    assert history.export_to(tmp_path / "h.jsonl", "jsonl")
-    assert not history.export_to(tmp_path / "no" / "such" / "dir.csv", "csv")
+    assert export_and_wait(qtbot, history, tmp_path / "h.jsonl", "jsonl")
+    assert not export_and_wait(qtbot, history, tmp_path / "no" / "such" / "dir.csv", "csv")
     history.retention_spin.setValue(30)
     assert history.apply_retention()
     assert history_repo.retention_days(history.services.kb.db) == 30
     assert history.model.rowCount() == 2  # today's triages are kept
+
+
+def test_history_export_runs_off_the_gui_thread_with_the_button_disabled(
+    qtbot: QtBot, history: HistoryView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[int] = []
+    export_text = history_repo.export_text
+
+    def recording_export(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.get_ident())
+        return export_text(*args, **kwargs)
+
+    monkeypatch.setattr(history_repo, "export_text", recording_export)
+    out = tmp_path / "history.jsonl"
+    with qtbot.waitSignal(history.exportFinished, timeout=10000) as finished:
+        assert history.export_to(out, "jsonl")
+        # The outcome comes through the event loop: until then the export is running.
+        assert not history.export_button.isEnabled()
+        assert history.count_label.text() == f"Exporting to {out}…"
+        assert not history.export_to(out, "jsonl")  # one export at a time
+    assert finished.args == [True]
+    assert threads and threading.get_ident() not in threads
+    assert history.export_button.isEnabled()
+    assert history.count_label.text() == f"Exported to {out}"
+    assert len(out.read_text("utf-8").splitlines()) == 2

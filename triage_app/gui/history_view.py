@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.result import VERDICT_LABELS, VERDICTS
 from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
 from triage_app.gui.plain import plain_message, plain_tooltip
+from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage import history_repo
 from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
@@ -201,6 +202,7 @@ class HistoryView(QDialog):
     """Saved triages: search, filter, reopen, delete, export, retention."""
 
     reopenRequested = Signal(object)  # HistoryEntry
+    exportFinished = Signal(bool)  # after the export's message; the export runs on a worker
 
     def __init__(
         self,
@@ -214,6 +216,7 @@ class HistoryView(QDialog):
         self.setAccessibleName("History of saved triages")
         self.services = services
         self.export_folder = export_folder
+        self.export_job = FileJob(self)
         self.resize(1000, 600)
 
         self.search_edit = QLineEdit()
@@ -432,15 +435,47 @@ class HistoryView(QDialog):
             self.export_to(Path(name), fmt)
 
     def export_to(self, path: Path, fmt: str) -> bool:
+        """Start exporting the rows shown (filters apply) on the worker; False if one is running.
+
+        Reading 100,000 rows and writing the file takes far longer than a frame: meanwhile the
+        Export button is disabled and the count line says so; `exportFinished(ok)` ends it.
+        """
         from triage_app.gui.main_window import write_text_atomic
 
-        with self.services.kb.lock:
-            data = history_repo.export_text(self.services.kb.db, fmt, self.current_filter())
-        error = write_text_atomic(path, data)
+        if self.export_job.busy:
+            return False
+        kb, where = self.services.kb, self.current_filter()  # the filter as it is now
+
+        def job() -> str:
+            with kb.lock:
+                data = history_repo.export_text(kb.db, fmt, where)
+            return write_text_atomic(path, data)
+
+        self.export_button.setEnabled(False)
+        self.count_label.setText(f"Exporting to {path}…")
+        return self.export_job.start(
+            job,
+            lambda error: self._export_done(path, error),
+            self._export_failed,
+        )
+
+    def _export_done(self, path: Path, error: str) -> None:
+        self.export_button.setEnabled(True)
         if error:
+            self.refresh()  # the count line comes back
             QMessageBox.warning(
                 self, "Export failed", plain_message(f"{path} could not be written:\n{error}")
             )
-            return False
-        self.count_label.setText(f"Exported to {path}")
-        return True
+        else:
+            self.count_label.setText(f"Exported to {path}")
+        self.exportFinished.emit(not error)
+
+    def _export_failed(self, exc_info: ExcInfo) -> None:
+        self.export_button.setEnabled(True)
+        self.refresh()
+        exc = exc_info[1]
+        if isinstance(exc, StorageError | OSError):
+            QMessageBox.warning(self, "Export failed", plain_message(str(exc)))
+        else:
+            report_unexpected(exc_info)
+        self.exportFinished.emit(False)
