@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import triage_and_wait
 from triage_app.gui.kb_editor import KbEditor
 from triage_app.gui.main_window import MainWindow
-from triage_app.storage import history_repo, policy_repo, releases_repo, templates_repo
+from triage_app.storage import (
+    bundle_repo,
+    history_repo,
+    policy_repo,
+    releases_repo,
+    templates_repo,
+)
 
 
 @pytest.fixture
@@ -23,6 +30,13 @@ def editor(qtbot: QtBot, window: MainWindow) -> KbEditor:
     qtbot.addWidget(ed)
     ed.confirm = lambda _title, _text: True
     return ed
+
+
+def run_file_job(qtbot: QtBot, ed: KbEditor, start: Callable[[], bool]) -> bool:
+    """Start an import or export (it runs on the editor's file worker) and wait for its outcome."""
+    with qtbot.waitSignal(ed.fileJobFinished, timeout=10000) as finished:
+        assert start()
+    return bool(finished.args[0])
 
 
 def db(ed: KbEditor):  # type: ignore[no-untyped-def]
@@ -118,7 +132,9 @@ def test_template_with_unknown_placeholder_is_refused_and_reset_works(editor: Kb
     assert "Thanks again!" in templates_repo.read_templates(db(editor))[name]
 
 
-def test_releases_edit_add_delete_import_export(editor: KbEditor, tmp_path: Path) -> None:
+def test_releases_edit_add_delete_import_export(
+    qtbot: QtBot, editor: KbEditor, tmp_path: Path
+) -> None:
     first = db(editor).execute("select product, version from releases limit 1").fetchone()
     assert not editor.edit_release(first[0], first[1], "release_date", "next tuesday")
     assert "not a date" in editor.status.text()
@@ -128,13 +144,13 @@ def test_releases_edit_add_delete_import_export(editor: KbEditor, tmp_path: Path
     assert any(r.version == "9.9.9" for r in releases_repo.read_releases(db(editor)))
     assert editor.delete_release("prefect", "9.9.9")
     out = tmp_path / "releases.csv"
-    assert editor.export_releases(out)
+    assert run_file_job(qtbot, editor, lambda: editor.export_releases(out))
     n = len(releases_repo.read_releases(db(editor)))
     bad = tmp_path / "bad.csv"
     bad.write_text("product,version,release_date\nprefect,1.0.0,yesterday\n", "utf-8")
-    assert not editor.import_releases(bad)
+    assert not run_file_job(qtbot, editor, lambda: editor.import_releases(bad))
     assert len(releases_repo.read_releases(db(editor))) == n
-    assert editor.import_releases(out)
+    assert run_file_job(qtbot, editor, lambda: editor.import_releases(out))
 
 
 def test_settings_are_validated_saved_and_undone(editor: KbEditor) -> None:
@@ -155,22 +171,98 @@ def test_settings_are_validated_saved_and_undone(editor: KbEditor) -> None:
     assert editor.services.policy.support_months == 6
 
 
-def test_bundle_export_then_import_shows_the_diff_first(editor: KbEditor, tmp_path: Path) -> None:
+def test_bundle_export_then_import_shows_the_diff_first(
+    qtbot: QtBot, editor: KbEditor, tmp_path: Path
+) -> None:
     out = tmp_path / "kb.json"
     assert editor.add_term(editor.current_bullet() or "", "exported-term")
-    assert editor.export_bundle(out)
+    assert run_file_job(qtbot, editor, lambda: editor.export_bundle(out))
     assert editor.undo()
     asked: list[str] = []
     editor.confirm = lambda _t, text: asked.append(text) is None and False
-    assert not editor.import_bundle(out, "merge")
+    assert not run_file_job(qtbot, editor, lambda: editor.import_bundle(out, "merge"))
     assert "Vocabulary: 1 added" in asked[0]
     assert "exported-term" not in terms(editor, editor.current_bullet() or "")
     editor.confirm = lambda _t, _text: True
-    assert editor.import_bundle(out, "merge")
+    assert run_file_job(qtbot, editor, lambda: editor.import_bundle(out, "merge"))
     assert "exported-term" in terms(editor, editor.current_bullet() or "")
     tampered = json.loads(out.read_text("utf-8"))
     tampered["sections"]["settings"]["rows"].append({"key": "x", "value": "y"})
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(tampered), "utf-8")
-    assert not editor.import_bundle(bad, "replace")
+    assert not run_file_job(qtbot, editor, lambda: editor.import_bundle(bad, "replace"))
     assert "wrong checksum" in editor.diff_view.toPlainText()
+
+
+def test_release_csv_and_bundle_files_are_read_and_written_off_the_gui_thread(
+    qtbot: QtBot, editor: KbEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triage_app.core import bundle, release_csv
+
+    threads: dict[str, list[int]] = {}
+
+    def recorded(module: object, name: str) -> None:
+        original = getattr(module, name)
+
+        def record(*args, **kwargs):  # type: ignore[no-untyped-def]
+            threads.setdefault(name, []).append(threading.get_ident())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, record)
+
+    for module, name in (
+        (release_csv, "parse_release_csv"),
+        (release_csv, "export_release_csv"),
+        (bundle, "dumps"),
+        (bundle, "loads"),
+    ):
+        recorded(module, name)
+    csv_out, kb_out = tmp_path / "releases.csv", tmp_path / "kb.json"
+    with qtbot.waitSignal(editor.fileJobFinished, timeout=10000) as finished:
+        assert editor.export_releases(csv_out)
+        # The outcome comes through the event loop: until then the job is running.
+        assert not editor.release_import.isEnabled() and not editor.import_bundle_button.isEnabled()
+        assert editor.status.text() == f"Exporting to {csv_out}…"
+        assert not editor.export_bundle(kb_out)  # one file job at a time
+    assert finished.args == [True]
+    assert editor.release_import.isEnabled() and editor.import_bundle_button.isEnabled()
+    assert run_file_job(qtbot, editor, lambda: editor.import_releases(csv_out))
+    assert editor.add_term(editor.current_bullet() or "", "bundled-term")
+    assert run_file_job(qtbot, editor, lambda: editor.export_bundle(kb_out))
+    assert editor.undo()  # undo writes on the GUI thread: a quick, bounded snapshot
+    recorded(bundle_repo, "preview")  # apply (undo's too) calls preview
+    recorded(bundle_repo, "apply")
+    assert run_file_job(qtbot, editor, lambda: editor.import_bundle(kb_out, "merge"))
+    assert "bundled-term" in terms(editor, editor.current_bullet() or "")
+    assert set(threads) == {
+        "parse_release_csv",
+        "export_release_csv",
+        "dumps",
+        "loads",
+        "preview",
+        "apply",
+    }
+    main = threading.get_ident()
+    assert all(main not in idents for idents in threads.values()), threads
+
+
+def test_a_bad_release_csv_leaves_the_knowledge_base_unchanged(
+    qtbot: QtBot, editor: KbEditor, tmp_path: Path
+) -> None:
+    before = bundle_repo.current_sections(db(editor), ["releases"])
+    bad = tmp_path / "bad.csv"
+    # Valid rows first: the bad one on line 4 must keep the whole file out.
+    bad.write_text(
+        "product,version,release_date\n"
+        "prefect,9.8.0,2026-01-01\n"
+        "prefect,9.8.1,2026-01-02\n"
+        "prefect,9.8.2,someday\n",
+        "utf-8",
+    )
+    assert not run_file_job(qtbot, editor, lambda: editor.import_releases(bad))
+    assert bundle_repo.current_sections(db(editor), ["releases"]) == before
+    status = editor.status.text()
+    assert status.startswith("Not imported:") and "bad.csv:4" in status
+    assert "release_date" in status
+    assert not editor.undo_button.isEnabled()  # nothing was written, nothing to undo
+    assert editor.release_import.isEnabled()

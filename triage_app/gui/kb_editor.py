@@ -45,7 +45,7 @@ from triage_app.core.bundle import Bundle, BundleDiff, BundleError
 from triage_app.core.result import VERDICT_LABELS
 from triage_app.core.vocabulary import Vocabulary, VocabularyError
 from triage_app.gui.plain import plain_message, plain_tooltip
-from triage_app.gui.workers import FunctionWorker
+from triage_app.gui.workers import ExcInfo, FileJob, FunctionWorker, report_unexpected
 from triage_app.storage import (
     bundle_repo,
     corrections_repo,
@@ -71,10 +71,24 @@ class ChangeRefused(Exception):
     """A change failed validation; nothing was written. The message is shown to the user."""
 
 
+class FileRefused(Exception):
+    """A file could not be read or parsed; nothing was written. The message is shown as it is,
+    `details` (if any) in the diff view."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+# Failures of a change that are the input's fault: said in the status line, nothing written.
+REFUSED = (ChangeRefused, ValidationError, VocabularyError, BundleError, ValueError)
+
+
 class KbEditor(QDialog):
     """Edit the knowledge base; `changed` fires after every successful write (services reload)."""
 
     changed = Signal()
+    fileJobFinished = Signal(bool)  # an import or export that ran on the worker is over (ok)
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,6 +106,9 @@ class KbEditor(QDialog):
         self._count_tag = 0
         self._table_gen = 0
         self._new_term_gen = 0
+        # File imports and exports (parse, transaction, services rebuild, file write) run on a
+        # worker too, one at a time; their buttons are disabled meanwhile.
+        self.file_job = FileJob(self)
         # File dialogs are behind these hooks so tests (and scripts) can answer them.
         self.ask_open: Callable[[str, str], str] = self._ask_open
         self.ask_save: Callable[[str, str, str], str] = self._ask_save
@@ -129,25 +146,78 @@ class KbEditor(QDialog):
         self, label: str, sections: list[str], change: Callable[[Database], None]
     ) -> bool:
         """Snapshot `sections`, run `change` and re-validate, all in one transaction."""
-        kb = self.services.kb
         try:
-            with kb.transaction() as db:
-                snapshot = bundle_repo.current_sections(db, sections)
-                change(db)
-                Vocabulary.from_rows(
-                    list(db.query("select bullet, grp, term, weight from vocabulary"))
-                )
-        except (ChangeRefused, ValidationError, VocabularyError, BundleError, ValueError) as exc:
-            self._say(f"Not saved: {exc}")
-            self.reload_all()  # show what is really stored
-            return False
-        except StorageError as exc:
-            QMessageBox.warning(self, "Not saved", plain_message(str(exc)))
-            self.reload_all()
-            return False
-        self._undo.append((label, Bundle(snapshot)))
-        self._after_write(f"Saved: {label}.")
+            snapshot = self._transact(sections, change)
+        except (*REFUSED, StorageError) as exc:
+            return self._change_failed(exc)
+        self._change_done(label, snapshot)
         return True
+
+    def _transact(self, sections: list[str], change: Callable[[Database], None]) -> Bundle:
+        """The write itself, with no widgets: safe on the file worker. Returns the undo snapshot."""
+        with self.services.kb.transaction() as db:
+            snapshot = bundle_repo.current_sections(db, sections)
+            change(db)
+            Vocabulary.from_rows(list(db.query("select bullet, grp, term, weight from vocabulary")))
+        return Bundle(snapshot)
+
+    def _change_failed(self, exc: Exception) -> bool:
+        if isinstance(exc, StorageError) and not isinstance(exc, ValidationError):
+            QMessageBox.warning(self, "Not saved", plain_message(str(exc)))
+        else:
+            self._say(f"Not saved: {exc}")
+        self.reload_all()  # show what is really stored
+        return False
+
+    def _change_done(self, label: str, snapshot: Bundle, fresh: Any = None) -> None:
+        self._undo.append((label, snapshot))
+        self._after_write(f"Saved: {label}.", fresh)
+
+    # ------------------------------------------------------------------ file jobs (worker)
+
+    def _run_file_job(
+        self, doing: str, job: Callable[[], Any], on_done: Callable[[Any], bool | None]
+    ) -> bool:
+        """Run `job` on the file worker; `on_done(result)` (GUI thread) says whether it worked,
+        or None when it started a next step. False (nothing started) while one is running."""
+        if self.file_job.busy:
+            return False
+        self._set_file_buttons(False)
+        self._say(doing)
+
+        def done(result: Any) -> None:
+            ok = on_done(result)
+            if ok is not None:
+                self._file_job_over(ok)
+
+        return self.file_job.start(job, done, self._file_job_failed)
+
+    def _file_job_failed(self, exc_info: ExcInfo) -> None:
+        exc = exc_info[1]
+        if isinstance(exc, FileRefused):
+            if exc.details:
+                self.diff_view.setPlainText(exc.details)
+            self._say(str(exc))
+        elif isinstance(exc, REFUSED | StorageError):
+            self._change_failed(exc)  # type: ignore[arg-type]
+        else:
+            self._file_job_over(False)
+            report_unexpected(exc_info)
+            return
+        self._file_job_over(False)
+
+    def _file_job_over(self, ok: bool) -> None:
+        self._set_file_buttons(True)
+        self.fileJobFinished.emit(ok)
+
+    def _set_file_buttons(self, enabled: bool) -> None:
+        for button in (
+            self.release_import,
+            self.release_export,
+            self.export_bundle_button,
+            self.import_bundle_button,
+        ):
+            button.setEnabled(enabled)
 
     def undo(self) -> bool:
         if not self._undo:
@@ -170,8 +240,12 @@ class KbEditor(QDialog):
         else:
             self.undo()
 
-    def _after_write(self, message: str) -> None:
-        self.services.reload()
+    def _after_write(self, message: str, fresh: Any = None) -> None:
+        """`fresh`: services already rebuilt on the worker (file imports), swapped in here."""
+        if fresh is None:
+            self.services.reload()
+        else:
+            self.services.swap(fresh)
         self.changed.emit()
         self.reload_all()
         self._say(message)
@@ -586,26 +660,42 @@ class KbEditor(QDialog):
         )
 
     def import_releases(self, path: Path) -> bool:
+        """Start the import on the file worker (parse, one transaction, services rebuild);
+        `fileJobFinished(ok)` follows. A bad file changes nothing and names file, line, field."""
         from triage_app.core.release_csv import ReleaseCsvError, parse_release_csv
 
-        try:
-            releases = parse_release_csv(path.read_bytes(), path.name)
-        except (OSError, ReleaseCsvError) as exc:
-            self._say(f"Not imported: {exc}")
-            return False
-        return self.apply_change(
-            f"import {path.name}",
-            ["releases"],
-            lambda db: releases_repo.import_releases(db, releases, source=path.name) and None,
-        )
+        def job() -> tuple[Bundle, Any]:
+            try:
+                releases = parse_release_csv(path.read_bytes(), path.name)
+            except (OSError, ReleaseCsvError) as exc:
+                raise FileRefused(f"Not imported: {exc}") from exc
+            snapshot = self._transact(
+                ["releases"],
+                lambda db: releases_repo.import_releases(db, releases, source=path.name) and None,
+            )
+            return snapshot, self.services.rebuild()
+
+        def done(result: tuple[Bundle, Any]) -> bool:
+            self._change_done(f"import {path.name}", *result)
+            return True
+
+        return self._run_file_job(f"Importing {path.name}…", job, done)
 
     def export_releases(self, path: Path) -> bool:
+        """Start the export on the file worker; `fileJobFinished(ok)` follows."""
         from triage_app.core.release_csv import export_release_csv
-        from triage_app.gui.main_window import write_text_atomic
 
-        text = export_release_csv(self._read(releases_repo.export_releases))
-        error = write_text_atomic(path, text)
-        self._say(f"Export failed: {error}" if error else f"Releases exported to {path}")
+        def job() -> str:
+            return _write_text(path, export_release_csv(self._read(releases_repo.export_releases)))
+
+        return self._run_file_job(
+            f"Exporting to {path}…",
+            job,
+            lambda error: self._exported(path, error, f"Releases exported to {path}"),
+        )
+
+    def _exported(self, path: Path, error: str, message: str) -> bool:
+        self._say(f"Export failed: {error}" if error else message)
         return not error
 
     def _release_item_changed(self, item: QTableWidgetItem) -> None:
@@ -820,39 +910,45 @@ class KbEditor(QDialog):
         return page
 
     def export_bundle(self, path: Path) -> bool:
-        from triage_app.gui.main_window import write_text_atomic
+        """Start the export on the file worker; `fileJobFinished(ok)` follows."""
+        corrections, history = self.with_corrections.isChecked(), self.with_history.isChecked()
 
-        data = self._read(
-            lambda db: bundle.dumps(
-                bundle_repo.collect(
-                    db, self.with_corrections.isChecked(), self.with_history.isChecked()
-                )
+        def job() -> str:
+            data = self._read(
+                lambda db: bundle.dumps(bundle_repo.collect(db, corrections, history))
             )
-        )
-        error = write_text_atomic(path, data)
-        self._say(f"Export failed: {error}" if error else f"Knowledge base exported to {path}")
-        return not error
+            return _write_text(path, data)
 
-    def preview_import(self, path: Path, mode: str) -> tuple[Bundle, BundleDiff] | None:
-        try:
-            raw = path.read_bytes()
-            with self.services.kb.lock:
-                db = self.services.kb.db
-                incoming = bundle.loads(raw, bundle_repo.known_migrations(db))
-                changes = bundle_repo.preview(db, incoming, mode)
-        except (OSError, BundleError) as exc:
-            self.diff_view.setPlainText(f"{path}: {exc}\n\nNothing was changed.")
-            self._say(f"Not imported: {exc}")
-            return None
-        self.diff_view.setPlainText(changes.describe(examples=20))
-        return incoming, changes
+        return self._run_file_job(
+            f"Exporting to {path}…",
+            job,
+            lambda error: self._exported(path, error, f"Knowledge base exported to {path}"),
+        )
 
     def import_bundle(self, path: Path, mode: str) -> bool:
-        """Show the diff first; apply only after the user confirms."""
-        preview = self.preview_import(path, mode)
-        if preview is None:
-            return False
-        incoming, changes = preview
+        """Read and diff the bundle on the file worker, show the diff, and apply it (on the worker
+        again) only after the user confirms; `fileJobFinished(ok)` follows."""
+
+        def preview() -> tuple[Bundle, BundleDiff]:
+            try:
+                raw = path.read_bytes()
+                with self.services.kb.lock:
+                    db = self.services.kb.db
+                    incoming = bundle.loads(raw, bundle_repo.known_migrations(db))
+                    return incoming, bundle_repo.preview(db, incoming, mode)
+            except (OSError, BundleError) as exc:
+                details = f"{path}: {exc}\n\nNothing was changed."
+                raise FileRefused(f"Not imported: {exc}", details) from exc
+
+        self.diff_view.clear()
+        return self._run_file_job(
+            f"Reading {path.name}…", preview, lambda p: self._confirm_import(path, mode, *p)
+        )
+
+    def _confirm_import(
+        self, path: Path, mode: str, incoming: Bundle, changes: BundleDiff
+    ) -> bool | None:
+        self.diff_view.setPlainText(changes.describe(examples=20))
         if changes.is_empty:
             self._say("Nothing to import: the knowledge base already matches the bundle.")
             return False
@@ -861,12 +957,20 @@ class KbEditor(QDialog):
         ):
             self._say("Import cancelled; nothing changed.")
             return False
-        sections = list(incoming.sections)
-        return self.apply_change(
-            f"import {path.name} ({mode})",
-            sections,
-            lambda db: bundle_repo.apply(db, incoming, mode) and None,
-        )
+        label = f"import {path.name} ({mode})"
+
+        def apply() -> tuple[Bundle, Any]:
+            snapshot = self._transact(
+                list(incoming.sections), lambda db: bundle_repo.apply(db, incoming, mode) and None
+            )
+            return snapshot, self.services.rebuild()
+
+        def done(result: tuple[Bundle, Any]) -> bool:
+            self._change_done(label, *result)
+            return True
+
+        self.file_job.start(apply, lambda r: self._file_job_over(done(r)), self._file_job_failed)
+        return None  # the apply step ends the job
 
     def _export_bundle_clicked(self) -> None:
         name = self.ask_save(
@@ -895,3 +999,9 @@ class KbEditor(QDialog):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def _write_text(path: Path, text: str) -> str:
+    from triage_app.gui.main_window import write_text_atomic
+
+    return write_text_atomic(path, text)
