@@ -83,6 +83,27 @@ class MatchListModel(QAbstractListModel):
         return None
 
 
+class _ColumnsModel(QAbstractTableModel):
+    """A flat table of `_rows` under the fixed header `COLUMNS`: the counts and the header."""
+
+    COLUMNS: tuple[str, ...] = ()
+    _rows: Sequence[Any]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+
 VERSION_COLUMNS = (
     "Version found",
     "Product",
@@ -103,8 +124,10 @@ def _days_text(days: int | None) -> str:
     return f"{days} d"
 
 
-class VersionTableModel(QAbstractTableModel):
+class VersionTableModel(_ColumnsModel):
     """One row per version the ticket mentions, resolved against the release schedule."""
+
+    COLUMNS = VERSION_COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -117,24 +140,6 @@ class VersionTableModel(QAbstractTableModel):
 
     def versions(self) -> list[VersionMention]:
         return list(self._rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(VERSION_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and horizontal
-            and 0 <= section < len(VERSION_COLUMNS)
-        ):
-            return VERSION_COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -192,8 +197,10 @@ RELEASE_COLUMNS = (
 )
 
 
-class ReleasesTableModel(QAbstractTableModel):
+class ReleasesTableModel(_ColumnsModel):
     """The whole release schedule; sort keys under SORT_ROLE so dates and versions sort correctly."""
+
+    COLUMNS = RELEASE_COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -212,24 +219,6 @@ class ReleasesTableModel(QAbstractTableModel):
 
     def row(self, index: int) -> ScheduleRow:
         return self._rows[index]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RELEASE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and horizontal
-            and 0 <= section < len(RELEASE_COLUMNS)
-        ):
-            return RELEASE_COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
