@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.history import save_to_history
-from triage_app.commands.output import read_input_file, write_atomic
+from triage_app.commands.output import read_input_file, write_output_file
 from triage_app.core.result import TriageResult
 from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
@@ -154,12 +154,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         for obj in results:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     if args.output:
-        try:
-            write_atomic(args.output, out.getvalue())
-        except OSError as exc:
-            from triage_app.cli import UsageError
-
-            raise UsageError(f"{args.output}: cannot write ({exc.strerror})") from None
+        write_output_file(args.output, out.getvalue())
         print(
             f"triage-app: {len(results)} tickets triaged, {skipped} skipped -> {args.output}",
             file=sys.stderr,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage_app.commands.output import write_atomic
+from triage_app.commands.output import write_output
 from triage_app.core.result import VERDICT_LABELS, VERDICTS, TriageResult
 from triage_app.storage import corrections_repo, history_repo
 from triage_app.storage.errors import StorageError
@@ -189,7 +189,6 @@ def list_history(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def export_history(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from triage_app.cli import UsageError
 
     fmt = args.format or (
         "csv" if args.output is not None and args.output.suffix.lower() == ".csv" else "jsonl"
@@ -197,14 +196,8 @@ def export_history(args: argparse.Namespace, ctx: CommandContext) -> int:
     services = ctx.services()
     with services.kb.lock:
         data = history_repo.export_text(services.kb.db, fmt, _flt(args))
-    if args.output is None:
-        sys.stdout.write(data)
-        return 0
-    try:
-        write_atomic(args.output, data)
-    except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
-    print(f"triage-app: history exported as {fmt} -> {args.output}", file=sys.stderr)
+    if write_output(args.output, data):
+        print(f"triage-app: history exported as {fmt} -> {args.output}", file=sys.stderr)
     return 0
 
 

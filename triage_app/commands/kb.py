@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from triage_app.commands.output import read_input_file, write_atomic
+from triage_app.commands.output import read_input_file, write_output_file
 from triage_app.core import bundle
 from triage_app.core.bundle import BundleError
 from triage_app.storage import bundle_repo
@@ -52,7 +52,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def export_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from triage_app.cli import UsageError
 
     services = ctx.services()
     with services.kb.lock:
@@ -60,10 +59,7 @@ def export_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
             bundle_repo.collect(services.kb.db, args.with_corrections, args.with_history)
         )
     out = args.output or Path(f"triage-kb-{dt.date.today().isoformat()}.json")
-    try:
-        write_atomic(out, data)
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    write_output_file(out, data)
     extras = [
         w
         for w, on in (("corrections", args.with_corrections), ("history", args.with_history))

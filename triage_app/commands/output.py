@@ -32,6 +32,25 @@ def read_input_file(path: Path) -> bytes:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def write_output_file(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically; a failure becomes a one-line UsageError."""
+    from triage_app.cli import UsageError
+
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def write_output(output: Path | None, text: str) -> bool:
+    """`text` to stdout when there is no --output (False), else to that file (True)."""
+    if output is None:
+        sys.stdout.write(text)
+        return False
+    write_output_file(output, text)
+    return True
+
+
 def render_result(result: TriageResult, top: int = 3) -> str:
     """The human-readable form of a triage result."""
     lines = [

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triage_app.commands.output import read_input_file, write_atomic
+from triage_app.commands.output import read_input_file, write_output
 from triage_app.core.release_csv import ReleaseCsvError, export_release_csv, parse_release_csv
 from triage_app.core.releases import (
     STATUSES,
@@ -228,17 +228,10 @@ def import_releases(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def export_releases(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from triage_app.cli import UsageError
 
     services = ctx.services()
     with services.kb.lock:
         text = export_release_csv(releases_repo.export_releases(services.kb.db))
-    if args.output is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        write_atomic(args.output, text)
-    except OSError as exc:
-        raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
-    print(f"Exported {text.count(chr(10)) - 1} releases to {args.output}", file=sys.stderr)
+    if write_output(args.output, text):
+        print(f"Exported {text.count(chr(10)) - 1} releases to {args.output}", file=sys.stderr)
     return 0
