@@ -122,13 +122,79 @@ def test_prefect_symptom_with_infrastructure_cause_spans_both(engine, ticket):
     assert {m.side for m in result.matches[:4]} == {IN_SCOPE, OUT_OF_SCOPE}
 
 
-def test_infrastructure_with_prefect_only_as_workload_is_out_of_scope(engine):
-    result = engine.triage(
+# Tickets on the policy's fine lines: (ticket, verdict, top bullet).
+FINE_LINES = [
+    pytest.param(
         "Our EKS node groups need a cluster upgrade to 1.31 and we must drain nodes that run "
-        "the prefect workloads among others. What's the safest order for the control plane?"
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "Kubernetes cluster management"
+        "the prefect workloads among others. What's the safest order for the control plane?",
+        OUT_OF_SCOPE,
+        "Kubernetes cluster management",
+        id="infrastructure_with_prefect_only_as_workload_is_out_of_scope",
+    ),
+    pytest.param(
+        "How do we set ingress.enabled and ingress.host in the prefect-server chart values.yaml "
+        "so the UI gets a hostname? Which ingressClassName does the chart expect?",
+        IN_SCOPE,
+        "Helm chart configuration",
+        id="ingress_values_of_the_chart_are_in_scope",
+    ),
+    pytest.param(
+        "We need help installing the nginx ingress controller and cert-manager so our "
+        "certificates renew, and the DNS record for the load balancer does not resolve.",
+        OUT_OF_SCOPE,
+        "Ingress and load balancer setup",
+        id="ingress_controller_and_certificates_outside_the_chart_are_out",
+    ),
+    pytest.param(
+        "Our Jenkins build pipeline mirrors images into our Harbor registry and then runs "
+        "helm upgrade; how do we make that deployment automation retry on failure?",
+        OUT_OF_SCOPE,
+        "CI/CD pipelines",
+        id="build_pipelines_and_registries_are_out",
+    ),
+    pytest.param(
+        "Please help us configure Okta as the identity provider with SAML groups and the "
+        "Keycloak realm mapping for single sign-on.",
+        OUT_OF_SCOPE,
+        "Third-party integrations",
+        id="identity_provider_setup_is_out",
+    ),
+    pytest.param(
+        "Does Prefect have a built-in metrics endpoint? Which setting exposes /metrics on the "
+        "server, and what do the health checks report?",
+        IN_SCOPE,
+        "Monitoring and observability",
+        id="built_in_metrics_endpoint_is_in_scope",
+    ),
+    pytest.param(
+        "Our Grafana dashboards stay empty: the Prometheus operator ServiceMonitor is not "
+        "scraping and the Datadog agent doesn't pick up the pods. How do we fix the stack?",
+        OUT_OF_SCOPE,
+        "Third-party integrations",
+        id="monitoring_stack_is_out",
+    ),
+    pytest.param(
+        "What pool size and max overflow should each Prefect API replica use? We see "
+        "QueuePool limit reached under load.",
+        IN_SCOPE,
+        "Scaling guidance",
+        id="connection_pool_tuning_is_in_scope",
+    ),
+    pytest.param(
+        "Which shared_buffers, work_mem and autovacuum settings should our PostgreSQL "
+        "server use, and how do we set up a read replica for it?",
+        OUT_OF_SCOPE,
+        "PostgreSQL administration",
+        id="postgres_server_tuning_is_out",
+    ),
+]
+
+
+@pytest.mark.parametrize(("ticket", "verdict", "title"), FINE_LINES)
+def test_fine_line(engine: TriageEngine, ticket: str, verdict: str, title: str) -> None:
+    result = engine.triage(ticket)
+    assert result.verdict == verdict
+    assert result.matches[0].title == title
 
 
 def test_prefect_problem_without_infrastructure_angle_is_in_scope(engine):
@@ -160,23 +226,6 @@ def test_empty_input_is_unclear_with_zero_confidence(engine, ticket):
 
 # --- the fine lines of the policy ------------------------------------------------------
 
-def test_ingress_values_of_the_chart_are_in_scope(engine):
-    result = engine.triage(
-        "How do we set ingress.enabled and ingress.host in the prefect-server chart values.yaml "
-        "so the UI gets a hostname? Which ingressClassName does the chart expect?"
-    )
-    assert result.verdict == IN_SCOPE
-    assert result.matches[0].title == "Helm chart configuration"
-
-
-def test_ingress_controller_and_certificates_outside_the_chart_are_out(engine):
-    result = engine.triage(
-        "We need help installing the nginx ingress controller and cert-manager so our "
-        "certificates renew, and the DNS record for the load balancer does not resolve."
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "Ingress and load balancer setup"
-
 
 def test_pulling_prefect_images_is_in_scope(engine):
     result = engine.triage(
@@ -187,15 +236,6 @@ def test_pulling_prefect_images_is_in_scope(engine):
     assert "Helm chart configuration" in titles(result, 2)
 
 
-def test_build_pipelines_and_registries_are_out(engine):
-    result = engine.triage(
-        "Our Jenkins build pipeline mirrors images into our Harbor registry and then runs "
-        "helm upgrade; how do we make that deployment automation retry on failure?"
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "CI/CD pipelines"
-
-
 def test_initial_auth_configuration_is_in_scope(engine):
     result = engine.triage(
         "How do we turn on basic auth for the Prefect server? Which setting holds the auth "
@@ -203,51 +243,6 @@ def test_initial_auth_configuration_is_in_scope(engine):
     )
     assert result.verdict == IN_SCOPE
     assert result.matches[0].side == IN_SCOPE
-
-
-def test_identity_provider_setup_is_out(engine):
-    result = engine.triage(
-        "Please help us configure Okta as the identity provider with SAML groups and the "
-        "Keycloak realm mapping for single sign-on."
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "Third-party integrations"
-
-
-def test_built_in_metrics_endpoint_is_in_scope(engine):
-    result = engine.triage(
-        "Does Prefect have a built-in metrics endpoint? Which setting exposes /metrics on the "
-        "server, and what do the health checks report?"
-    )
-    assert result.verdict == IN_SCOPE
-    assert result.matches[0].title == "Monitoring and observability"
-
-
-def test_monitoring_stack_is_out(engine):
-    result = engine.triage(
-        "Our Grafana dashboards stay empty: the Prometheus operator ServiceMonitor is not "
-        "scraping and the Datadog agent doesn't pick up the pods. How do we fix the stack?"
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "Third-party integrations"
-
-
-def test_connection_pool_tuning_is_in_scope(engine):
-    result = engine.triage(
-        "What pool size and max overflow should each Prefect API replica use? We see "
-        "QueuePool limit reached under load."
-    )
-    assert result.verdict == IN_SCOPE
-    assert result.matches[0].title == "Scaling guidance"
-
-
-def test_postgres_server_tuning_is_out(engine):
-    result = engine.triage(
-        "Which shared_buffers, work_mem and autovacuum settings should our PostgreSQL "
-        "server use, and how do we set up a read replica for it?"
-    )
-    assert result.verdict == OUT_OF_SCOPE
-    assert result.matches[0].title == "PostgreSQL administration"
 
 
 # --- long pastes, negation, typos, word boundaries -------------------------------------
