@@ -28,7 +28,7 @@ def test_triage_json_from_stdin(run_cli: CliRunner) -> None:
     for match in result["matches"]:
         assert set(match) >= {"title", "side", "score", "evidence"}
         for ev in match["evidence"]:
-            assert SPANS[ev["start"]:ev["end"]].lower() != ""
+            assert SPANS[ev["start"] : ev["end"]].lower() != ""
             assert 0 <= ev["start"] < ev["end"] <= len(SPANS)
 
 
@@ -57,15 +57,20 @@ def test_triage_errors_are_one_line_without_traceback(run_cli: CliRunner, tmp_pa
         assert len(proc.stderr.strip().splitlines()) == 1, (name, proc.stderr)
 
 
-def test_batch_jsonl_skips_bad_lines_and_triages_the_rest(run_cli: CliRunner, tmp_path: Path) -> None:
+def test_batch_jsonl_skips_bad_lines_and_triages_the_rest(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
     src = tmp_path / "tickets.jsonl"
     src.write_text(
-        "\n".join([
-            json.dumps({"id": "a", "text": SPANS, "label": "ignored"}),
-            "{not json",
-            json.dumps({"id": "b", "text": "   "}),
-            json.dumps({"id": "c", "text": BILLING}),
-        ]) + "\n",
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": SPANS, "label": "ignored"}),
+                "{not json",
+                json.dumps({"id": "b", "text": "   "}),
+                json.dumps({"id": "c", "text": BILLING}),
+            ]
+        )
+        + "\n",
         encoding="utf-8",
     )
     out = tmp_path / "out.jsonl"
@@ -85,7 +90,7 @@ def test_batch_csv_in_and_out_with_text_column(run_cli: CliRunner, tmp_path: Pat
         writer = csv.writer(fh)
         writer.writerow(["id", "body"])
         writer.writerow(["1", SPANS])
-        writer.writerow(["2", "Multi\nline, \"quoted\" ticket about billing and the invoice"])
+        writer.writerow(["2", 'Multi\nline, "quoted" ticket about billing and the invoice'])
     proc = run_cli("batch", str(src), "--text-column", "body", "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
@@ -112,8 +117,9 @@ def test_policy_show_prints_every_bullet(run_cli: CliRunner) -> None:
     assert "support@prefect.io" in proc.stdout
 
 
-def test_policy_import_shows_diff_and_applies_only_with_yes(run_cli: CliRunner,
-                                                            tmp_path: Path) -> None:
+def test_policy_import_shows_diff_and_applies_only_with_yes(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
     shipped = run_cli("policy", "show").stdout
     assert "Hardening" not in shipped
     new_policy = tmp_path / "policy.txt"
@@ -139,8 +145,9 @@ def test_policy_import_refuses_a_malformed_file(run_cli: CliRunner, tmp_path: Pa
     assert run_cli("policy", "show").stdout.count("  • ") == 18
 
 
-def test_data_dir_from_environment_and_help_without_command(run_cli: CliRunner,
-                                                            tmp_path: Path) -> None:
+def test_data_dir_from_environment_and_help_without_command(
+    run_cli: CliRunner, tmp_path: Path
+) -> None:
     proc = run_cli("--help", data=None)
     assert proc.returncode == 0
     assert "triage" in proc.stdout and "batch" in proc.stdout

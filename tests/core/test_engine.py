@@ -23,65 +23,120 @@ def titles(result: TriageResult, n: int = 3) -> list[str]:
 
 # One crafted ticket per bullet: (bullet, expected verdict, ticket). Written for these tests.
 BULLET_TICKETS = [
-    ("Prefect service errors and bugs", IN_SCOPE,
-     "The scheduler service in prefect.server raises an exception every minute and the API "
-     "answers 500 Internal Server Error for /api/flow_runs/filter. Looks like a bug."),
-    ("Helm chart configuration", IN_SCOPE,
-     "Which key in the prefect-server chart's values.yaml sets extra annotations on the server "
-     "pod? We tried an override with helm --set but the chart ignores it."),
-    ("Upgrades and migrations", IN_SCOPE,
-     "Upgrading from 3.1 to 3.4: the alembic database migration fails halfway. Is there a "
-     "supported upgrade path and can we rerun the migrations safely?"),
-    ("Scaling guidance", IN_SCOPE,
-     "How many replicas of the API should we run for 20k flow runs a day, and what resource "
-     "requests and limits plus connection pool size do you recommend per replica?"),
-    ("Prefect client compatibility", IN_SCOPE,
-     "Which client versions are compatible with our server? Some teams still pin an older "
-     "client and we want to know whether the version mismatch is supported."),
-    ("Feature flags and Prefect configuration", IN_SCOPE,
-     "Is there a setting to change the default flow run retention? We set PREFECT_SERVER_X "
-     "as an environment variable in prefect.toml style but nothing changes."),
-    ("Security patching", IN_SCOPE,
-     "Our image scan flags a critical CVE in the Prefect server image. When will a security "
-     "patch release for our version be published?"),
-    ("Monitoring and observability", IN_SCOPE,
-     "What does the /api/health endpoint check exactly, and can the server expose metrics "
-     "for its liveness and readiness probes?"),
-    ("Implementation guidance", IN_SCOPE,
-     "What is the best way to structure subflows and deployments? We want a recommended "
-     "deployment pattern for one work pool per team in prefect.yaml."),
-    ("Kubernetes cluster management", OUT_OF_SCOPE,
-     "We need to add a node pool and move to a new storage class before our control plane "
-     "upgrade. Which order do you suggest for draining the nodes?"),
-    ("Istio and service mesh configuration", OUT_OF_SCOPE,
-     "How do we enable sidecar injection and strict mTLS for every namespace in our service "
-     "mesh? The istiod install keeps failing."),
-    ("Ingress and load balancer setup", OUT_OF_SCOPE,
-     "We are installing an ingress controller and need TLS termination with certificates "
-     "from cert-manager, plus a DNS record for the new hostname."),
-    ("PostgreSQL administration", OUT_OF_SCOPE,
-     "How should we set up streaming replication and nightly pg_dump backups for our "
-     "database server, and which shared_buffers value fits 64 GB RAM?"),
-    ("Redis administration", OUT_OF_SCOPE,
-     "We want Redis persistence with AOF plus a Redis Sentinel setup for high availability. "
-     "Which redis.conf settings do you use?"),
-    ("Network policies and firewalls", OUT_OF_SCOPE,
-     "Our security groups and VPC peering need updating and all egress must go through a "
-     "Squid proxy. Which CIDR ranges should the firewall allow?"),
-    ("Container runtime and OS", OUT_OF_SCOPE,
-     "The containerd runtime on our nodes keeps running out of disk and we need to patch the "
-     "base OS with the latest kernel. How should we configure the container runtime?"),
-    ("CI/CD pipelines", OUT_OF_SCOPE,
-     "Our GitHub Actions build pipeline pushes images to Artifactory and runs helmfile; "
-     "the pipeline step fails with an auth error against the container registry."),
-    ("Third-party integrations", OUT_OF_SCOPE,
-     "How do we configure the Datadog agent and Grafana dashboards on our cluster, and pull "
-     "secrets from HashiCorp Vault through the external-secrets operator?"),
+    (
+        "Prefect service errors and bugs",
+        IN_SCOPE,
+        "The scheduler service in prefect.server raises an exception every minute and the API "
+        "answers 500 Internal Server Error for /api/flow_runs/filter. Looks like a bug.",
+    ),
+    (
+        "Helm chart configuration",
+        IN_SCOPE,
+        "Which key in the prefect-server chart's values.yaml sets extra annotations on the server "
+        "pod? We tried an override with helm --set but the chart ignores it.",
+    ),
+    (
+        "Upgrades and migrations",
+        IN_SCOPE,
+        "Upgrading from 3.1 to 3.4: the alembic database migration fails halfway. Is there a "
+        "supported upgrade path and can we rerun the migrations safely?",
+    ),
+    (
+        "Scaling guidance",
+        IN_SCOPE,
+        "How many replicas of the API should we run for 20k flow runs a day, and what resource "
+        "requests and limits plus connection pool size do you recommend per replica?",
+    ),
+    (
+        "Prefect client compatibility",
+        IN_SCOPE,
+        "Which client versions are compatible with our server? Some teams still pin an older "
+        "client and we want to know whether the version mismatch is supported.",
+    ),
+    (
+        "Feature flags and Prefect configuration",
+        IN_SCOPE,
+        "Is there a setting to change the default flow run retention? We set PREFECT_SERVER_X "
+        "as an environment variable in prefect.toml style but nothing changes.",
+    ),
+    (
+        "Security patching",
+        IN_SCOPE,
+        "Our image scan flags a critical CVE in the Prefect server image. When will a security "
+        "patch release for our version be published?",
+    ),
+    (
+        "Monitoring and observability",
+        IN_SCOPE,
+        "What does the /api/health endpoint check exactly, and can the server expose metrics "
+        "for its liveness and readiness probes?",
+    ),
+    (
+        "Implementation guidance",
+        IN_SCOPE,
+        "What is the best way to structure subflows and deployments? We want a recommended "
+        "deployment pattern for one work pool per team in prefect.yaml.",
+    ),
+    (
+        "Kubernetes cluster management",
+        OUT_OF_SCOPE,
+        "We need to add a node pool and move to a new storage class before our control plane "
+        "upgrade. Which order do you suggest for draining the nodes?",
+    ),
+    (
+        "Istio and service mesh configuration",
+        OUT_OF_SCOPE,
+        "How do we enable sidecar injection and strict mTLS for every namespace in our service "
+        "mesh? The istiod install keeps failing.",
+    ),
+    (
+        "Ingress and load balancer setup",
+        OUT_OF_SCOPE,
+        "We are installing an ingress controller and need TLS termination with certificates "
+        "from cert-manager, plus a DNS record for the new hostname.",
+    ),
+    (
+        "PostgreSQL administration",
+        OUT_OF_SCOPE,
+        "How should we set up streaming replication and nightly pg_dump backups for our "
+        "database server, and which shared_buffers value fits 64 GB RAM?",
+    ),
+    (
+        "Redis administration",
+        OUT_OF_SCOPE,
+        "We want Redis persistence with AOF plus a Redis Sentinel setup for high availability. "
+        "Which redis.conf settings do you use?",
+    ),
+    (
+        "Network policies and firewalls",
+        OUT_OF_SCOPE,
+        "Our security groups and VPC peering need updating and all egress must go through a "
+        "Squid proxy. Which CIDR ranges should the firewall allow?",
+    ),
+    (
+        "Container runtime and OS",
+        OUT_OF_SCOPE,
+        "The containerd runtime on our nodes keeps running out of disk and we need to patch the "
+        "base OS with the latest kernel. How should we configure the container runtime?",
+    ),
+    (
+        "CI/CD pipelines",
+        OUT_OF_SCOPE,
+        "Our GitHub Actions build pipeline pushes images to Artifactory and runs helmfile; "
+        "the pipeline step fails with an auth error against the container registry.",
+    ),
+    (
+        "Third-party integrations",
+        OUT_OF_SCOPE,
+        "How do we configure the Datadog agent and Grafana dashboards on our cluster, and pull "
+        "secrets from HashiCorp Vault through the external-secrets operator?",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("bullet", "verdict", "ticket"), BULLET_TICKETS,
-                         ids=[b for b, _, _ in BULLET_TICKETS])
+@pytest.mark.parametrize(
+    ("bullet", "verdict", "ticket"), BULLET_TICKETS, ids=[b for b, _, _ in BULLET_TICKETS]
+)
 def test_each_bullet_is_found_with_the_right_verdict(engine, bullet, verdict, ticket):
     result = engine.triage(ticket)
     assert result.verdict == verdict
@@ -95,27 +150,33 @@ def test_all_eighteen_bullets_are_covered(engine):
 
 
 def test_evidence_spans_point_into_the_original_text(engine):
-    ticket = "Héllo İstanbul team 👋\n\nThe Prefect UI shows 500 Internal Server Error on Kubernets."
+    ticket = (
+        "Héllo İstanbul team 👋\n\nThe Prefect UI shows 500 Internal Server Error on Kubernets."
+    )
     result = engine.triage(ticket)
     assert result.matches
     for m in result.matches:
         for ev in m.evidence:
-            assert ticket[ev.start:ev.end] == ev.term
+            assert ticket[ev.start : ev.end] == ev.term
 
 
 # --- the two sides --------------------------------------------------------------------
 
-@pytest.mark.parametrize("ticket", [
-    "Workers report httpx.ConnectTimeout talking to the Prefect API and flow runs are marked "
-    "crashed since the network team rolled out new egress firewall rules. Is it the client or "
-    "our firewall?",
-    "The Prefect server throws asyncpg TooManyConnectionsError (remaining connection slots are "
-    "reserved) and flow runs get stuck; our Postgres max_connections is 100.",
-    "Since we enabled the Istio sidecar, the Prefect worker fails to submit flow runs and the "
-    "server logs show upstream connect error from envoy.",
-    "The background services crash with redis.exceptions.ConnectionError while the Redis "
-    "cluster fails over; is the Prefect messaging setup wrong or our Redis?",
-])
+
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "Workers report httpx.ConnectTimeout talking to the Prefect API and flow runs are marked "
+        "crashed since the network team rolled out new egress firewall rules. Is it the client or "
+        "our firewall?",
+        "The Prefect server throws asyncpg TooManyConnectionsError (remaining connection slots are "
+        "reserved) and flow runs get stuck; our Postgres max_connections is 100.",
+        "Since we enabled the Istio sidecar, the Prefect worker fails to submit flow runs and the "
+        "server logs show upstream connect error from envoy.",
+        "The background services crash with redis.exceptions.ConnectionError while the Redis "
+        "cluster fails over; is the Prefect messaging setup wrong or our Redis?",
+    ],
+)
 def test_prefect_symptom_with_infrastructure_cause_spans_both(engine, ticket):
     result = engine.triage(ticket)
     assert result.verdict == SPANS_BOTH
@@ -205,12 +266,15 @@ def test_prefect_problem_without_infrastructure_angle_is_in_scope(engine):
     assert result.verdict == IN_SCOPE
 
 
-@pytest.mark.parametrize("ticket", [
-    "Could we move our quarterly review meeting to next week? Also please send the slides.",
-    "Please update the billing contact on our invoice and tell us who our account manager is.",
-    "Thank you, that fixed it. Feel free to close the ticket!",
-    "hello?",
-])
+@pytest.mark.parametrize(
+    "ticket",
+    [
+        "Could we move our quarterly review meeting to next week? Also please send the slides.",
+        "Please update the billing contact on our invoice and tell us who our account manager is.",
+        "Thank you, that fixed it. Feel free to close the ticket!",
+        "hello?",
+    ],
+)
 def test_no_support_content_is_unclear(engine, ticket):
     result = engine.triage(ticket)
     assert result.verdict == UNCLEAR
@@ -246,6 +310,7 @@ def test_initial_auth_configuration_is_in_scope(engine):
 
 
 # --- long pastes, negation, typos, word boundaries -------------------------------------
+
 
 def test_log_dump_does_not_drown_the_ask(engine):
     log = "\n".join(
@@ -298,18 +363,27 @@ def test_negation_after_the_term(engine):
     assert "Redis administration" not in {m.title for m in result.matches}
 
 
-@pytest.mark.parametrize(("typo", "bullet"), [
-    ("Our kubernets cluster needs a new node pool and a storage class.",
-     "Kubernetes cluster management"),
-    ("How do we set up replicaton and backups for postgress on our database server?",
-     "PostgreSQL administration"),
-])
+@pytest.mark.parametrize(
+    ("typo", "bullet"),
+    [
+        (
+            "Our kubernets cluster needs a new node pool and a storage class.",
+            "Kubernetes cluster management",
+        ),
+        (
+            "How do we set up replicaton and backups for postgress on our database server?",
+            "PostgreSQL administration",
+        ),
+    ],
+)
 def test_typos_are_tolerated(engine, typo, bullet):
     assert engine.triage(typo).matches[0].title == bullet
 
 
 def test_word_boundaries(engine):
-    result = engine.triage("We redistribute flow runs across work pools; how should we design that?")
+    result = engine.triage(
+        "We redistribute flow runs across work pools; how should we design that?"
+    )
     assert "Redis administration" not in {m.title for m in result.matches}
     result = engine.triage("PREFECT_REDIS_MESSAGING_HOST and prefect_redis settings")
     assert "Redis administration" not in {m.title for m in result.matches}
@@ -317,9 +391,16 @@ def test_word_boundaries(engine):
 
 # --- robustness and confidence -----------------------------------------------------------
 
+
 def test_hostile_inputs_never_raise(engine):
-    for ticket in ["\x00" * 50 + "prefect", "מה קורה עם ה-worker? " * 20, "🙂" * 1000,
-                   "a" * 10, "İ" * 500 + " Helm chart values", "\r\n" * 100]:
+    for ticket in [
+        "\x00" * 50 + "prefect",
+        "מה קורה עם ה-worker? " * 20,
+        "🙂" * 1000,
+        "a" * 10,
+        "İ" * 500 + " Helm chart values",
+        "\r\n" * 100,
+    ]:
         result = engine.triage(ticket)
         assert result.verdict in (IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR)
         assert 0.0 <= result.confidence <= 1.0
@@ -348,21 +429,26 @@ def test_vocabulary_edits_change_the_result():
     policy = default_policy()
     base = default_vocabulary()
     rows = [r for r in base.to_rows()]
-    rows.append({"bullet": "Redis administration", "grp": "terms", "term": "frobnicator",
-                 "weight": 3.0})
+    rows.append(
+        {"bullet": "Redis administration", "grp": "terms", "term": "frobnicator", "weight": 3.0}
+    )
     from triage_app.core.vocabulary import Vocabulary
 
     edited = TriageEngine(policy, Vocabulary.from_rows(rows))
-    assert edited.triage("our frobnicator setup needs a replica").matches[0].title == \
-        "Redis administration"
+    assert (
+        edited.triage("our frobnicator setup needs a replica").matches[0].title
+        == "Redis administration"
+    )
     empty = TriageEngine(policy, load_vocabulary(""))
     assert empty.triage("anything at all about redis").verdict == UNCLEAR
 
 
 def test_version_placeholder_matches_version_numbers_only():
     policy = default_policy()
-    vocab = load_vocabulary('[bullets."Upgrades and migrations"]\n'
-                            'phrases = [{ term = "upgrading to #version", weight = 3.0 }]')
+    vocab = load_vocabulary(
+        '[bullets."Upgrades and migrations"]\n'
+        'phrases = [{ term = "upgrading to #version", weight = 3.0 }]'
+    )
     engine = TriageEngine(policy, vocab)
     hit = engine.triage("We are upgrading to 3.4.1 next week")
     assert hit.matches[0].title == "Upgrades and migrations"
@@ -372,11 +458,13 @@ def test_version_placeholder_matches_version_numbers_only():
 
 # ---- rules added for customer-style tickets (texts written for these tests) ----------------
 
+
 def test_aside_that_sets_infrastructure_aside_is_not_scored(engine):
     result = engine.triage(
         "Parent flow reports Completed while its subflows still run. Our namespace has an "
         "Istio mesh, but that's totally irrelevant: it reproduces with prefect server start "
-        "on a laptop.")
+        "on a laptop."
+    )
     assert result.verdict == IN_SCOPE
     assert "Istio and service mesh configuration" not in titles(result)
 
@@ -384,14 +472,16 @@ def test_aside_that_sets_infrastructure_aside_is_not_scored(engine):
 def test_negation_word_inside_a_term_does_not_negate_it(engine):
     # "not working" is a symptom; its own "not" must not cancel it.
     with_symptom = engine.triage(
-        "The Prefect UI is not working behind our nginx ingress controller and ALB.")
+        "The Prefect UI is not working behind our nginx ingress controller and ALB."
+    )
     assert with_symptom.extras["signals"].get("prefect_symptom", 0) > 0
 
 
 def test_one_question_per_side_spans_both(engine):
     result = engine.triage(
         "Two things. Which key of the chart values sets the API replicas and resources? "
-        "And how do we set up our Datadog agent autodiscovery so our dashboards show it?")
+        "And how do we set up our Datadog agent autodiscovery so our dashboards show it?"
+    )
     assert result.verdict == SPANS_BOTH
     sides = {m.side for m in result.matches[:3]}
     assert sides == {IN_SCOPE, OUT_OF_SCOPE}
@@ -412,7 +502,8 @@ def test_kubectl_table_output_weighs_as_a_log(engine):
 def test_pasted_exception_is_a_symptom(engine):
     result = engine.triage(
         "After the upgrade via our gitops tool the server logs:\n"
-        "sqlalchemy.exc.ProgrammingError: relation \"x\" does not exist\n")
+        'sqlalchemy.exc.ProgrammingError: relation "x" does not exist\n'
+    )
     assert result.extras["signals"].get("prefect_symptom", 0) >= 1.0
 
 
@@ -423,5 +514,6 @@ def test_release_line_is_a_version(engine):
 
 def test_company_name_acme_is_not_certificate_evidence(engine):
     result = engine.triage(
-        "Please add jane@acme-corp.example to our support account, bob left the company.")
+        "Please add jane@acme-corp.example to our support account, bob left the company."
+    )
     assert result.verdict == UNCLEAR

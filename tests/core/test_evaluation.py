@@ -28,11 +28,13 @@ def line(**kw: object) -> str:
 
 
 def test_parse_and_errors_name_file_and_line():
-    text = "\n".join([
-        line(id="1", text="a", label="in_scope", bullets=["A"], version=None),
-        "",
-        line(id=2, text="b", label="unclear"),
-    ])
+    text = "\n".join(
+        [
+            line(id="1", text="a", label="in_scope", bullets=["A"], version=None),
+            "",
+            line(id=2, text="b", label="unclear"),
+        ]
+    )
     tickets = parse_labelled(text, "f.jsonl")
     assert [t.id for t in tickets] == ["1", "2"]
     assert tickets[1].bullets == ()
@@ -43,8 +45,12 @@ def test_parse_and_errors_name_file_and_line():
     with pytest.raises(LabelledFileError, match=r"f.jsonl:1: missing field 'text'"):
         parse_labelled(line(id="1", label="in_scope"), "f.jsonl")
     with pytest.raises(LabelledFileError, match=r"f.jsonl:2: duplicate id"):
-        parse_labelled(line(id="1", text="a", label="in_scope") + "\n"
-                       + line(id="1", text="b", label="in_scope"), "f.jsonl")
+        parse_labelled(
+            line(id="1", text="a", label="in_scope")
+            + "\n"
+            + line(id="1", text="b", label="in_scope"),
+            "f.jsonl",
+        )
     with pytest.raises(LabelledFileError, match=r"f.jsonl:1: 'bullets'"):
         parse_labelled(line(id="1", text="a", label="in_scope", bullets="A"), "f.jsonl")
 
@@ -66,11 +72,11 @@ def fake_triage(text: str) -> TriageResult:
 
 def test_figures_on_a_known_fake():
     tickets = [
-        LabelledTicket("1", "in_scope|A,B", "in_scope", ("A",)),        # right, top1, top3
+        LabelledTicket("1", "in_scope|A,B", "in_scope", ("A",)),  # right, top1, top3
         LabelledTicket("2", "in_scope|C,B,A", "in_scope", ("A", "B")),  # right, top1 no, top3 ok
         LabelledTicket("3", "out_of_scope|X", "spans_both", ("Y", "X")),  # wrong, top1 ok, top3 no
-        LabelledTicket("4", "unclear|", "unclear", ()),                 # right, no bullets ok
-        LabelledTicket("5", "unclear|A", "unclear", ()),                # right, matches -> not ok
+        LabelledTicket("4", "unclear|", "unclear", ()),  # right, no bullets ok
+        LabelledTicket("5", "unclear|A", "unclear", ()),  # right, matches -> not ok
     ]
     report = evaluate(tickets, fake_triage)
     assert report.n == 5

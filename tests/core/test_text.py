@@ -28,7 +28,7 @@ def test_fold_keeps_length_and_offsets():
     assert fold("a\x00B") == "a b"
     p = prepare("İİ Helm")
     assert len(p.folded) == len(p.text)
-    assert p.folded[p.folded.index("helm"):][:4] == "helm"
+    assert p.folded[p.folded.index("helm") :][:4] == "helm"
 
 
 def test_cap():
@@ -57,8 +57,22 @@ def test_roles_of_a_mail():
         "> earlier answer\n"
     )
     assert roles(text) == [
-        TITLE, ASK, LOG, LOG, LOG, EXCEPTION, LOG, CODE, CODE, CODE, CODE, SIGNATURE, SIGNATURE,
-        QUOTE, QUOTE, QUOTE,
+        TITLE,
+        ASK,
+        LOG,
+        LOG,
+        LOG,
+        EXCEPTION,
+        LOG,
+        CODE,
+        CODE,
+        CODE,
+        CODE,
+        SIGNATURE,
+        SIGNATURE,
+        QUOTE,
+        QUOTE,
+        QUOTE,
     ]
 
 
@@ -68,8 +82,10 @@ def test_greeting_is_not_the_title_and_quotes_are_marked():
 
 
 def test_signoff_in_the_middle_of_a_long_text_only_drops_that_line():
-    long_rest = "\n".join(f"line {i} with a long sentence about the Helm chart values and more words"
-                          for i in range(20))
+    long_rest = "\n".join(
+        f"line {i} with a long sentence about the Helm chart values and more words"
+        for i in range(20)
+    )
     r = roles("Question first\nThanks,\n" + long_rest)
     assert r[1] == SIGNATURE
     assert r[2] == ASK

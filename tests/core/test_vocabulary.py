@@ -43,8 +43,12 @@ def test_rows_round_trip_with_exact_keys():
     rows = vocab.to_rows()
     assert all(set(r) == {"bullet", "grp", "term", "weight"} for r in rows)
     assert {"bullet": "", "grp": "non_support", "term": "invoice", "weight": 1.0} in rows
-    assert {"bullet": "Redis administration", "grp": "terms", "term": "sentinel",
-            "weight": 2.5} in rows
+    assert {
+        "bullet": "Redis administration",
+        "grp": "terms",
+        "term": "sentinel",
+        "weight": 2.5,
+    } in rows
     assert Vocabulary.from_rows(rows) == vocab
 
 
@@ -59,22 +63,33 @@ def test_shipped_vocabulary_round_trips_and_covers_every_bullet():
         assert vocab.signal(group), group
 
 
-@pytest.mark.parametrize(("text", "needle"), [
-    ('[bullets."Redis administration"]\nterms = [{ term = "redis", weight = 0 }]',
-     "Redis administration/terms: term 'redis': weight"),
-    ('[bullets."Redis administration"]\nterms = [{ term = "redis", weight = "high" }]',
-     "Redis administration/terms: term 'redis'"),
-    ('[bullets."Redis administration"]\nterms = ["redis", "Redis"]',
-     "Redis administration/terms: term 'redis' is listed twice"),
-    ('[bullets."Istio and service mesh configuration"]\nterms = ["is*tio"]',
-     "Istio and service mesh configuration/terms"),
-    ('[bullets."X"]\nterms = ["a* b"]', "X/terms"),
-    ('[signals]\nnegation_before = [""]', "signals/negation_before: empty term"),
-    ('[signals]\nnon_support = [42]', "signals/non_support"),
-    ('[signals]\nnon_support = "invoice"', "signals/non_support: expected a list"),
-    ("[bullets.X\nterms = [", "not valid TOML"),
-    ("[other]\nx = 1", "unknown top-level section"),
-])
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (
+            '[bullets."Redis administration"]\nterms = [{ term = "redis", weight = 0 }]',
+            "Redis administration/terms: term 'redis': weight",
+        ),
+        (
+            '[bullets."Redis administration"]\nterms = [{ term = "redis", weight = "high" }]',
+            "Redis administration/terms: term 'redis'",
+        ),
+        (
+            '[bullets."Redis administration"]\nterms = ["redis", "Redis"]',
+            "Redis administration/terms: term 'redis' is listed twice",
+        ),
+        (
+            '[bullets."Istio and service mesh configuration"]\nterms = ["is*tio"]',
+            "Istio and service mesh configuration/terms",
+        ),
+        ('[bullets."X"]\nterms = ["a* b"]', "X/terms"),
+        ('[signals]\nnegation_before = [""]', "signals/negation_before: empty term"),
+        ("[signals]\nnon_support = [42]", "signals/non_support"),
+        ('[signals]\nnon_support = "invoice"', "signals/non_support: expected a list"),
+        ("[bullets.X\nterms = [", "not valid TOML"),
+        ("[other]\nx = 1", "unknown top-level section"),
+    ],
+)
 def test_validation_names_bullet_group_and_term(text, needle):
     with pytest.raises(VocabularyError) as info:
         load_vocabulary(text)
@@ -83,8 +98,9 @@ def test_validation_names_bullet_group_and_term(text, needle):
 
 def test_from_rows_validates():
     with pytest.raises(VocabularyError, match="Redis administration/terms: term 'redis'"):
-        Vocabulary.from_rows([{"bullet": "Redis administration", "grp": "terms",
-                               "term": "redis", "weight": -1}])
+        Vocabulary.from_rows(
+            [{"bullet": "Redis administration", "grp": "terms", "term": "redis", "weight": -1}]
+        )
     with pytest.raises(VocabularyError, match="row 1: missing term"):
         Vocabulary.from_rows([{"bullet": "", "grp": "non_support"}])
 

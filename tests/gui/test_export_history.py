@@ -35,9 +35,7 @@ def test_copy_and_export_are_recorded_with_the_redacted_kinds(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
-    window.draft_pane.edit.appendPlainText(
-        f"PREFECT_API_KEY={KEY}\nAuthorization: Bearer {TOKEN}"
-    )
+    window.draft_pane.edit.appendPlainText(f"PREFECT_API_KEY={KEY}\nAuthorization: Bearer {TOKEN}")
     window.draft_actions.run_dialog = lambda _dialog: True  # accept the preview: both masked
     window.draft_pane.copy_button.click()
 

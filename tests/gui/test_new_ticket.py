@@ -89,4 +89,6 @@ def test_typing_and_small_edits_keep_the_same_row_and_override(
     window.history_recorder.flush()
     [row] = _saved(window)
     assert row.id == a.id and row.ticket.startswith("Subject: 502s")
-    assert row.override_verdict == "out_of_scope" and window.state.override_verdict == "out_of_scope"
+    assert (
+        row.override_verdict == "out_of_scope" and window.state.override_verdict == "out_of_scope"
+    )

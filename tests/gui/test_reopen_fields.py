@@ -19,9 +19,7 @@ def _entry(window: MainWindow, history_id: int) -> history_repo.HistoryEntry:
     return entry
 
 
-def test_fields_and_hand_edited_draft_come_back_on_reopen(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_fields_and_hand_edited_draft_come_back_on_reopen(qtbot: QtBot, window: MainWindow) -> None:
     triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
     fields = window.draft_actions.fields
     fields.customer.setText("Ana")

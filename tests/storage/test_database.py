@@ -136,7 +136,9 @@ def test_an_edited_vocabulary_is_never_replaced(tmp_path: Path) -> None:
     shipped = default_vocabulary()
     kb = open_knowledge_base(tmp_path / "k.db")
     with kb.transaction() as db:
-        policy_repo.write_vocabulary(db, Vocabulary.from_rows(shipped.to_rows()[:-25]), shipped=True)
+        policy_repo.write_vocabulary(
+            db, Vocabulary.from_rows(shipped.to_rows()[:-25]), shipped=True
+        )
         db.table("vocabulary").delete_where("bullet = ?", ["Redis administration"])  # a team edit
     edited = policy_repo.read_vocabulary(kb.db).to_rows()
     with kb.transaction() as db:
@@ -162,7 +164,9 @@ def _damage_table(path: Path, table: str) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("pragma wal_checkpoint(truncate)")
         page_size = conn.execute("pragma page_size").fetchone()[0]
-        root = conn.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
+        root = conn.execute(
+            "select rootpage from sqlite_master where name = ?", [table]
+        ).fetchone()[0]
     with path.open("r+b") as f:
         f.seek((root - 1) * page_size)
         f.write(b"\xa5" * page_size)

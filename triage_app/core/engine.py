@@ -87,8 +87,9 @@ def _compile(family: str, key: str, term: Term) -> _Entry | None:
     text = term.text
     if term.is_prefix:
         stem = text[:-1]
-        return _Entry(family, key, text, (stem.lower(),), term.weight, prefix=True,
-                      upper_only=stem.isupper())
+        return _Entry(
+            family, key, text, (stem.lower(),), term.weight, prefix=True, upper_only=stem.isupper()
+        )
     # Offsets below refer to the text with the placeholder replaced, so a word after
     # "#version" ("from #version to #version") gets its real separator.
     spelled = text.lower().replace(VERSION_PLACEHOLDER, "0.0")
@@ -173,12 +174,17 @@ class TriageEngine:
             if len(tok) >= _FUZZY_MIN_LEN and tok.isalpha() and not tok.endswith(_INFLECTIONS):
                 pool = self._fuzzy_pool.get(tok[0])
                 if pool:
-                    best = process.extractOne(tok, pool, scorer=fuzz.ratio,
-                                              score_cutoff=_FUZZY_CUTOFF)
+                    best = process.extractOne(
+                        tok, pool, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
+                    )
                     # A word that only adds or drops an ending is another word, not a typo
                     # ("system" is not "systemd", "deploy" not "deployment").
-                    if (best is not None and abs(len(best[0]) - len(tok)) <= 2
-                            and not best[0].startswith(tok) and not tok.startswith(best[0])):
+                    if (
+                        best is not None
+                        and abs(len(best[0]) - len(tok)) <= 2
+                        and not best[0].startswith(tok)
+                        and not tok.startswith(best[0])
+                    ):
                         result = best[0]
         if len(self._canon_cache) > _FUZZY_CACHE_LIMIT:
             self._canon_cache.clear()
@@ -215,7 +221,7 @@ class TriageEngine:
                     if cur.canon != want and not (want == _VERSION_TOKEN and cur.is_version):
                         ok = False
                         break
-                    gap = folded[prev.end:cur.start]
+                    gap = folded[prev.end : cur.start]
                     sep = e.seps[k - 1]
                     if (sep and gap != sep) or len(gap) > _MAX_GAP or "\n" in gap:
                         ok = False
@@ -225,14 +231,14 @@ class TriageEngine:
                 start = tok.start
                 if e.leading:
                     lead = len(e.leading)
-                    if folded[max(0, start - lead):start] != e.leading:
+                    if folded[max(0, start - lead) : start] != e.leading:
                         continue
                     start -= lead
                 hits.append(_Hit(e, i, i + length, start, tokens[i + length - 1].end))
             for e in self._prefix:
                 stem = e.tokens[0]
                 if len(tok.text) > len(stem) and tok.text.startswith(stem):
-                    if e.upper_only and not text[tok.start:tok.end].isupper():
+                    if e.upper_only and not text[tok.start : tok.end].isupper():
                         continue
                     hits.append(_Hit(e, i, i + 1, tok.start, tok.end))
         return hits
@@ -274,7 +280,7 @@ class TriageEngine:
         negated: set[int] = set()
 
         def same_clause(a: int, b: int) -> bool:
-            gap = folded[tokens[a].end:tokens[b].start]
+            gap = folded[tokens[a].end : tokens[b].start]
             return not any(ch in gap for ch in ".;!?\n,:")
 
         # A cue inside a longer vocabulary term is part of that term, not a negation
@@ -297,8 +303,12 @@ class TriageEngine:
                 continue
             if fam == "negation_before":
                 j = h.last
-                while j < len(tokens) and tokens[j].text in self._skip and \
-                        same_clause(j - 1, j) and j - h.last < 4:
+                while (
+                    j < len(tokens)
+                    and tokens[j].text in self._skip
+                    and same_clause(j - 1, j)
+                    and j - h.last < 4
+                ):
                     j += 1
                 for k in range(j, min(j + _NEG_WINDOW_AFTER_CUE, len(tokens))):
                     if not same_clause(k - 1, k):
@@ -309,11 +319,18 @@ class TriageEngine:
                 # ("but", "that", "is") do not use up the window.
                 k = h.first - 1
                 counted = 0
-                while k >= 0 and counted < _NEG_WINDOW_BEFORE_CUE and (
-                        same_clause(k, k + 1) or (
+                while (
+                    k >= 0
+                    and counted < _NEG_WINDOW_BEFORE_CUE
+                    and (
+                        same_clause(k, k + 1)
+                        or (
                             # "Istio, but that's irrelevant": a comma before the filler words
                             tokens[k + 1].text in self._skip
-                            and folded[tokens[k].end:tokens[k + 1].start].strip() == ",")):
+                            and folded[tokens[k].end : tokens[k + 1].start].strip() == ","
+                        )
+                    )
+                ):
                     negated.add(k)
                     if tokens[k].text not in self._skip:
                         counted += 1
@@ -386,7 +403,8 @@ class TriageEngine:
         """True when one question of the customer is about Prefect and another one about
         their infrastructure ("1) which chart values ...? 2) how do we set up Datadog ...?")."""
         spans = [
-            (a, b) for a, b in _questions(prepared.folded)
+            (a, b)
+            for a, b in _questions(prepared.folded)
             if (line := prepared.line_at(b - 1)) is not None and line.role in _ASK_ROLES
         ]
         if len(spans) < 2:
@@ -445,19 +463,30 @@ class TriageEngine:
             "signals": {k: round(v, 3) for k, v in sorted(signals.items())},
         }
 
-        verdict, confidence = self._verdict(s_in, s_out, anchor, symptom, cause, both,
-                                            non_support)
+        verdict, confidence = self._verdict(s_in, s_out, anchor, symptom, cause, both, non_support)
         if verdict == UNCLEAR:
-            notes.append("no support content found" if non_support <= 0 or tech > 0
-                         else "reads like a non-support message (billing, meeting, thanks)")
+            notes.append(
+                "no support content found"
+                if non_support <= 0 or tech > 0
+                else "reads like a non-support message (billing, meeting, thanks)"
+            )
         matches = self._matches(bullets, verdict, prepared.text)
         if verdict == UNCLEAR and tech < _MIN_TECH:
             matches = ()
-        return TriageResult(verdict, round(confidence, 4), matches, notes=tuple(notes),
-                            extras=extras)
+        return TriageResult(
+            verdict, round(confidence, 4), matches, notes=tuple(notes), extras=extras
+        )
 
-    def _verdict(self, s_in: float, s_out: float, anchor: float, symptom: float, cause: float,
-                 both: float, non_support: float) -> tuple[str, float]:
+    def _verdict(
+        self,
+        s_in: float,
+        s_out: float,
+        anchor: float,
+        symptom: float,
+        cause: float,
+        both: float,
+        non_support: float,
+    ) -> tuple[str, float]:
         tech = s_in + s_out
         evidence = 1.0 - math.exp(-tech / 4.0)
         if tech < _MIN_TECH or (non_support > 0 and tech < 2.5 and non_support >= 0.5 * tech):
@@ -489,7 +518,9 @@ class TriageEngine:
             if side is None:
                 continue
             ev = sorted(scored.evidence, key=lambda x: (-x[0], x[1]))[:_MAX_EVIDENCE]
-            evidence = tuple(Evidence(text[s:e], s, e) for _, s, e, _ in sorted(ev, key=lambda x: x[1]))
+            evidence = tuple(
+                Evidence(text[s:e], s, e) for _, s, e, _ in sorted(ev, key=lambda x: x[1])
+            )
             items.append(Match(title, side, scored.raw / (scored.raw + 2.0), evidence))
         position = {b.title: b.position for b in self.policy.bullets}
         items.sort(key=lambda m: (-m.score, position.get(m.title, 0)))
@@ -517,8 +548,14 @@ def _questions(folded: str) -> list[tuple[int, int]]:
     lo = 0
     q = folded.find("?")
     while q != -1:
-        start = max((folded.rfind(e, lo, q) + len(e) for e in _SENTENCE_ENDS
-                     if folded.rfind(e, lo, q) != -1), default=lo)
+        start = max(
+            (
+                folded.rfind(e, lo, q) + len(e)
+                for e in _SENTENCE_ENDS
+                if folded.rfind(e, lo, q) != -1
+            ),
+            default=lo,
+        )
         if q - start > 1:
             spans.append((start, q + 1))
         lo = q + 1
@@ -543,6 +580,8 @@ def _one_term_per_word(hits: list[_Hit]) -> list[_Hit]:
             used.update(span)
             kept.append(h)
     return kept
+
+
 # Terms below this weight are context ("kubernetes", "postgres", "docker"): they say where
 # something runs. Deciding that infrastructure is involved needs more specific words.
 _SPECIFIC_WEIGHT = 0.75

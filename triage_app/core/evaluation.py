@@ -60,9 +60,7 @@ def parse_labelled(text: str, source: str = "<input>") -> list[LabelledTicket]:
         if not isinstance(tid, str | int) or not isinstance(body, str):
             raise LabelledFileError(f"{where}: 'id' must be text or a number, 'text' text")
         if label not in VERDICTS:
-            raise LabelledFileError(
-                f"{where}: label {label!r} is not one of {', '.join(VERDICTS)}"
-            )
+            raise LabelledFileError(f"{where}: label {label!r} is not one of {', '.join(VERDICTS)}")
         bullets = obj.get("bullets") or []
         if not isinstance(bullets, list) or not all(isinstance(b, str) for b in bullets):
             raise LabelledFileError(f"{where}: 'bullets' must be a list of bullet titles")
@@ -71,8 +69,11 @@ def parse_labelled(text: str, source: str = "<input>") -> list[LabelledTicket]:
             raise LabelledFileError(f"{where}: duplicate id {tid!r}")
         seen.add(tid)
         version = obj.get("version")
-        tickets.append(LabelledTicket(tid, body, label, tuple(bullets),
-                                      None if version is None else str(version)))
+        tickets.append(
+            LabelledTicket(
+                tid, body, label, tuple(bullets), None if version is None else str(version)
+            )
+        )
     return tickets
 
 
@@ -98,10 +99,15 @@ class Miss:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "label": self.label, "verdict": self.verdict,
-            "confidence": round(self.confidence, 4), "bullets": list(self.bullets),
-            "top": list(self.top), "evidence": list(self.evidence),
-            "verdict_wrong": self.verdict_wrong, "excerpt": self.excerpt,
+            "id": self.id,
+            "label": self.label,
+            "verdict": self.verdict,
+            "confidence": round(self.confidence, 4),
+            "bullets": list(self.bullets),
+            "top": list(self.top),
+            "evidence": list(self.evidence),
+            "verdict_wrong": self.verdict_wrong,
+            "excerpt": self.excerpt,
         }
 
 
@@ -122,10 +128,15 @@ class EvaluationReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "split": self.split, "n": self.n, "accuracy": round(self.accuracy, 4),
-            "macro_f1": round(self.macro_f1, 4), "top1": round(self.top1, 4),
-            "top3": round(self.top3, 4), "per_verdict": self.per_verdict,
-            "confusion": self.confusion, "bands": self.bands,
+            "split": self.split,
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "top1": round(self.top1, 4),
+            "top3": round(self.top3, 4),
+            "per_verdict": self.per_verdict,
+            "confusion": self.confusion,
+            "bands": self.bands,
             "misses": [m.to_dict() for m in self.misses],
         }
 
@@ -170,13 +181,22 @@ def evaluate(
                 band_counts[name][1] += ok
                 break
         if not (ok and ok1 and ok3):
-            report.misses.append(Miss(
-                t.id, t.label, result.verdict, result.confidence, t.bullets,
-                tuple(m.title for m in result.matches[:3]),
-                tuple(f"{m.title}: " + ", ".join(e.term for e in m.evidence)
-                      for m in result.matches[:4]),
-                not ok, " ".join(t.text.split())[:160],
-            ))
+            report.misses.append(
+                Miss(
+                    t.id,
+                    t.label,
+                    result.verdict,
+                    result.confidence,
+                    t.bullets,
+                    tuple(m.title for m in result.matches[:3]),
+                    tuple(
+                        f"{m.title}: " + ", ".join(e.term for e in m.evidence)
+                        for m in result.matches[:4]
+                    ),
+                    not ok,
+                    " ".join(t.text.split())[:160],
+                )
+            )
     n = len(tickets)
     report.n = n
     report.confusion = confusion
@@ -193,8 +213,12 @@ def evaluate(
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         support = tp + fn
-        report.per_verdict[v] = {"precision": round(precision, 4), "recall": round(recall, 4),
-                                 "f1": round(f1, 4), "support": support}
+        report.per_verdict[v] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": support,
+        }
         # Macro-F1 averages over the verdicts present in the labels (absent ones carry no
         # information and would drag every small file towards 0).
         if support:
@@ -223,18 +247,25 @@ def render_report(report: EvaluationReport, max_misses: int = 50) -> str:
     for a in VERDICTS:
         lines.append(f"{short[a]:>7} " + "".join(f"{report.confusion[a][p]:>7}" for p in VERDICTS))
     lines.append("")
-    lines.append("per verdict: " + "  ".join(
-        f"{short[v]} P={m['precision']:.2f} R={m['recall']:.2f} F1={m['f1']:.2f}"
-        for v, m in report.per_verdict.items()))
-    lines.append("accuracy by confidence: " + "  ".join(
-        f"{name} {b['accuracy']:.2f} (n={b['n']})" for name, b in report.bands.items()))
+    lines.append(
+        "per verdict: "
+        + "  ".join(
+            f"{short[v]} P={m['precision']:.2f} R={m['recall']:.2f} F1={m['f1']:.2f}"
+            for v, m in report.per_verdict.items()
+        )
+    )
+    lines.append(
+        "accuracy by confidence: "
+        + "  ".join(f"{name} {b['accuracy']:.2f} (n={b['n']})" for name, b in report.bands.items())
+    )
     if report.misses:
         lines.append("")
         lines.append(f"misses ({len(report.misses)}):")
         for m in report.misses[:max_misses]:
             kind = "VERDICT" if m.verdict_wrong else "bullets"
-            lines.append(f"- [{kind}] {m.id}: label {m.label} -> {m.verdict} "
-                         f"(confidence {m.confidence:.2f})")
+            lines.append(
+                f"- [{kind}] {m.id}: label {m.label} -> {m.verdict} (confidence {m.confidence:.2f})"
+            )
             lines.append(f"    labelled: {', '.join(m.bullets) or '-'}")
             lines.append(f"    top:      {', '.join(m.top) or '-'}")
             for ev in m.evidence:

@@ -34,7 +34,9 @@ _TIMESTAMP = re.compile(
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* +\d{1,2} +\d{1,2}:\d{2})"
 )
 _FRAME = re.compile(r'^\s*(?:file ".*", line \d+|at [\w$.<>]+\(.*\)\s*$|\.\.\.\s*$|\^+\s*$)')
-_EXCEPTION = re.compile(r"^\s*(?:[a-z_][\w.]*\.)?[a-z_]\w*(?:error|exception|exit|warning)\b\s*[:(]")
+_EXCEPTION = re.compile(
+    r"^\s*(?:[a-z_][\w.]*\.)?[a-z_]\w*(?:error|exception|exit|warning)\b\s*[:(]"
+)
 _ON_WROTE = re.compile(r"^\s*on .{3,200}wrote:\s*$")
 _ORIGINAL = re.compile(r"^\s*-{2,}\s*(?:original message|forwarded message)\s*-{2,}\s*$")
 _OUTLOOK_FROM = re.compile(r"^\s*from:\s.+$")
@@ -49,7 +51,9 @@ _FOOTER = re.compile(
     r"confidential|intended recipient|privileged|disclaimer|unsubscribe|"
     r"this e-?mail and any attachments|legally protected|please notify the sender"
 )
-_GREETING = re.compile(r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon))\b[^.?!]{0,40}[,!]?\s*$")
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon))\b[^.?!]{0,40}[,!]?\s*$"
+)
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _YAMLISH = re.compile(
     r"^\s{2,}[\w.\-\"']+:\s|^\s*-\s+name:\s|^\s*\$ |^\s*(?:export|kubectl|helm) |"
@@ -130,8 +134,9 @@ def prepare(text: str, log_markers: Iterable[str] = ()) -> PreparedText:
     capped = text[:MAX_MATCH_CHARS] if truncated else text
     folded = _fast_fold(capped)
     markers = tuple(m.lower() for m in log_markers if m.strip())
-    return PreparedText(capped, folded, tuple(_classify(folded, markers)), truncated,
-                        original_length)
+    return PreparedText(
+        capped, folded, tuple(_classify(folded, markers)), truncated, original_length
+    )
 
 
 def _split_lines(folded: str) -> list[tuple[int, int]]:
@@ -150,14 +155,18 @@ def _split_lines(folded: str) -> list[tuple[int, int]]:
 
 # Command output laid out in columns (kubectl get / describe events, helm list, docker ps,
 # scanner tables): three or more cells separated by runs of spaces or box-drawing bars.
-_TABLE_ROW = re.compile(r"^\s*\S+(?:\s\S+)*(?:(?:\s{2,}|\t|\s*[|\u2502]\s*)\S+(?:\s\S+)*){2,}\s*[|\u2502]?\s*$")
+_TABLE_ROW = re.compile(
+    r"^\s*\S+(?:\s\S+)*(?:(?:\s{2,}|\t|\s*[|\u2502]\s*)\S+(?:\s\S+)*){2,}\s*[|\u2502]?\s*$"
+)
 
 
 def _is_table_row(line: str) -> bool:
     return len(line) < 400 and _TABLE_ROW.match(line) is not None
 
 
-_LEVEL_START = re.compile(r"^\s*\[?(?:info|warning|warn|error|debug|critical|fatal|trace)\b\]?\s*[:|\-\]]")
+_LEVEL_START = re.compile(
+    r"^\s*\[?(?:info|warning|warn|error|debug|critical|fatal|trace)\b\]?\s*[:|\-\]]"
+)
 
 
 def _is_log(line: str, markers: tuple[str, ...]) -> bool:
@@ -174,8 +183,10 @@ def _classify(folded: str, markers: tuple[str, ...]) -> list[Line]:
     # Quoted replies: "> " lines, and everything below "On ... wrote:" or an Outlook header.
     quote_from: int | None = None
     for i, t in enumerate(texts):
-        if _ON_WROTE.match(t) or _ORIGINAL.match(t) or (
-            _OUTLOOK_FROM.match(t) and i + 1 < len(texts) and _OUTLOOK_SENT.match(texts[i + 1])
+        if (
+            _ON_WROTE.match(t)
+            or _ORIGINAL.match(t)
+            or (_OUTLOOK_FROM.match(t) and i + 1 < len(texts) and _OUTLOOK_SENT.match(texts[i + 1]))
         ):
             quote_from = i
             break
@@ -194,7 +205,7 @@ def _classify(folded: str, markers: tuple[str, ...]) -> list[Line]:
             break
         if _SIGNOFF.match(t) or _SENT_FROM.match(t):
             end = quote_from if quote_from is not None else n
-            rest = [x for x in texts[i + 1:end] if x.strip()]
+            rest = [x for x in texts[i + 1 : end] if x.strip()]
             if len(rest) <= 8 and all(len(x) < 90 or _FOOTER.search(x) for x in rest):
                 for j in range(i, end):
                     roles[j] = SIGNATURE
@@ -226,9 +237,13 @@ def _classify(folded: str, markers: tuple[str, ...]) -> list[Line]:
             roles[i] = LOG
             continue
         in_traceback = False
-        if _is_log(t, markers) or (_is_table_row(t) and (
-                (i > 0 and _is_table_row(texts[i - 1])) or
-                (i + 1 < len(texts) and _is_table_row(texts[i + 1])))):
+        if _is_log(t, markers) or (
+            _is_table_row(t)
+            and (
+                (i > 0 and _is_table_row(texts[i - 1]))
+                or (i + 1 < len(texts) and _is_table_row(texts[i + 1]))
+            )
+        ):
             roles[i] = LOG
         elif in_fence or _YAMLISH.match(t):
             roles[i] = CODE

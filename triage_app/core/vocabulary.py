@@ -136,7 +136,7 @@ def _parse_entries(entries: Any, where: str) -> tuple[Term, ...]:
             unknown = set(entry) - {"term", "weight"}
             if unknown or "term" not in entry:
                 raise VocabularyError(
-                    f"{where}: entry {entry!r} must look like {{ term = \"...\", weight = 1.0 }}"
+                    f'{where}: entry {entry!r} must look like {{ term = "...", weight = 1.0 }}'
                 )
             term = _make_term(entry["term"], entry.get("weight", 1.0), where)
         else:

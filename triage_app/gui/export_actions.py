@@ -50,7 +50,6 @@ def rich_html(text: str) -> str:
     return f"<html><body>{body}</body></html>"
 
 
-
 def release_clipboard() -> None:
     """Hand our clipboard data back to Qt as plain text while Python is still alive.
 

@@ -61,7 +61,9 @@ def run_gui(
         app = QApplication(sys.argv[:1])
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName("triage-app")
-    app.setDesktopFileName("io.prefect.TriageApp")  # packaging/linux/<this>.desktop (Wayland app id)
+    app.setDesktopFileName(
+        "io.prefect.TriageApp"
+    )  # packaging/linux/<this>.desktop (Wayland app id)
     window = create_window(data_dir, today)
     theme = window.settings.text("theme", "system")
     if theme != "system":

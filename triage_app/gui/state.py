@@ -26,7 +26,9 @@ class CurrentTriage:
     override_bullet: str = ""  # "" = as triaged; else a policy bullet title
     draft: str = ""
     history_id: int | None = None
-    variables: dict[str, str] = field(default_factory=dict)  # prompted fields (customer, ticket ref)
+    variables: dict[str, str] = field(
+        default_factory=dict
+    )  # prompted fields (customer, ticket ref)
     started_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )

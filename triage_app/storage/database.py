@@ -221,7 +221,9 @@ def migrate(db: Database, migrations: list[Migration] | None = None) -> list[str
                 continue
             db.execute(_CREATE_MIGRATIONS)
             apply(db)
-            db.table("migrations").insert({"name": name, "applied_at": dt.datetime.now().isoformat()})
+            db.table("migrations").insert(
+                {"name": name, "applied_at": dt.datetime.now().isoformat()}
+            )
         done.append(name)
     return done
 

@@ -32,7 +32,9 @@ def write_policy(db: Database, policy: Policy, source: str) -> None:
         "source": source,
         "imported_at": dt.datetime.now().isoformat(timespec="seconds"),
     }
-    db.table("policy_facts").insert_all(({"key": k, "value": v} for k, v in facts.items()), replace=True)
+    db.table("policy_facts").insert_all(
+        ({"key": k, "value": v} for k, v in facts.items()), replace=True
+    )
 
 
 def read_policy(db: Database) -> Policy:
@@ -90,9 +92,7 @@ def refresh_shipped_vocabulary(db: Database, shipped: Vocabulary) -> bool:
     A vocabulary the team edited (its rows differ from what was seeded) is never touched.
     """
     rows = list(db.query("select bullet, grp, term, weight from vocabulary order by id"))
-    seeded = db.execute(
-        "select value from meta where key = ?", [SHIPPED_VOCABULARY_KEY]
-    ).fetchone()
+    seeded = db.execute("select value from meta where key = ?", [SHIPPED_VOCABULARY_KEY]).fetchone()
     if seeded is None or seeded[0] != _fingerprint(rows):
         return False
     new_rows = shipped.to_rows()
