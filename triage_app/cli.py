@@ -98,6 +98,8 @@ def load_command_modules() -> list[ModuleType]:
 def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
     """The global options and no command (plain `triage-app`): parsed without importing the
     command modules, whose imports would double the GUI's start-up time."""
+    if not argv:  # plain `triage-app`: nothing to parse, so no parser is built either
+        return argparse.Namespace()
     if any(a in ("-h", "--help", "--version") for a in argv):
         return None
     options = argparse.ArgumentParser(prog="triage-app", add_help=False, parents=[common_options()])
@@ -110,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     quick = _gui_only(argv)
     if quick is not None:
         ctx = CommandContext(getattr(quick, "data_dir", None), getattr(quick, "today", None))
-        return open_gui(build_parser([]), ctx)
+        return open_gui(None, ctx)
     parser = build_parser(load_command_modules())
     args = parser.parse_args(argv)
     ctx = CommandContext(getattr(args, "data_dir", None), getattr(args, "today", None))
@@ -132,10 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def open_gui(parser: argparse.ArgumentParser, ctx: CommandContext) -> int:
+def open_gui(parser: argparse.ArgumentParser | None, ctx: CommandContext) -> int:
+    """Run the GUI; without PySide6, print the help (`parser`, built here when not given)."""
     try:
         from triage_app.gui.main import run_gui
     except ImportError:
-        parser.print_help()
+        (parser or build_parser([])).print_help()
         return 0
     return run_gui(ctx.data_dir, ctx.today)

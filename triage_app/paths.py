@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "triage-app"
 ENV_DATA_DIR = "TRIAGE_APP_DATA_DIR"
 DATABASE_NAME = "knowledge.db"
@@ -20,6 +18,8 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only without an override: a few ms of start-up otherwise
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -33,6 +33,8 @@ def log_path(folder: Path) -> Path:
 
 def documents_dir() -> Path:
     """Default export folder (the user's documents folder)."""
+    import platformdirs
+
     return Path(platformdirs.user_documents_dir())
 
 
