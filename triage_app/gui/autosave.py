@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLockFile, QObject, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QMessageBox
 
 from triage_app.core.files import write_atomic
 
@@ -117,6 +116,8 @@ def find_orphans(folder: Path, own: Path | None = None) -> list[Orphan]:
 def ask_to_restore(window: MainWindow, snapshot: Snapshot) -> bool:
     when = snapshot.saved_at.replace("T", " ")[:16] or "an earlier session"
     what = "your edited reply draft" if snapshot.draft_edited else "its reply draft"
+    from PySide6.QtWidgets import QMessageBox  # only after a crash
+
     answer = QMessageBox.question(
         window,
         "Recover unsaved work?",

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 class ErrorHandler(QObject):
@@ -85,6 +85,8 @@ class ErrorHandler(QObject):
             return
         self._showing = True
         try:
+            from PySide6.QtWidgets import QMessageBox  # first needed at the first error
+
             box = QMessageBox(self.parent_widget)
             box.setIcon(QMessageBox.Icon.Warning)
             box.setWindowTitle("triage-app: unexpected error")

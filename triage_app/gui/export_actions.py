@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from triage_app import paths
 from triage_app.gui.draft_fields import DraftFields
@@ -19,13 +18,15 @@ from triage_app.gui.plain import plain_message
 # imported where they are used: this area is installed before the window's first paint, and by the
 # time a draft exists the loading thread has imported them anyway.
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from triage_app.core import redaction
     from triage_app.core.drafting import Drafter
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.state import CurrentTriage
 
 # (dialog) -> accepted?  Tests replace it; the app runs the dialog modally.
-DialogRunner = Callable[[QDialog], bool]
+DialogRunner = Callable[["QDialog"], bool]
 SETTING_FOLDER = "export_folder"
 SETTING_ENGINEER = "engineer_name"
 SETTING_PERSONAL = "redact_personal"
@@ -73,9 +74,7 @@ class DraftActions(QObject):
     def __init__(self, window: MainWindow, run_dialog: DialogRunner | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.run_dialog: DialogRunner = run_dialog or (
-            lambda d: d.exec() == QDialog.DialogCode.Accepted
-        )
+        self.run_dialog: DialogRunner = run_dialog or (lambda d: d.exec() == d.DialogCode.Accepted)
         self.fields = DraftFields()
         self.fields.engineer.setText(window.settings.text(SETTING_ENGINEER, ""))
         window.draft_pane.extras.addWidget(self.fields)
@@ -188,6 +187,8 @@ class DraftActions(QObject):
             (p for p in export.candidate_paths(folder, stem, "txt") if not p.exists()),
             folder / f"{stem}.txt",
         )
+        from PySide6.QtWidgets import QFileDialog  # dialogs load when first used, not at start-up
+
         name, chosen = QFileDialog.getSaveFileName(
             window,
             "Export draft",
@@ -214,6 +215,8 @@ class DraftActions(QObject):
         try:
             export.write_export(path, data)
         except export.ExportError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(
                 window,
                 "Export failed",

@@ -67,6 +67,7 @@ def run_gui(
     window = create_window(data_dir, today)
     theme = window.settings.text("theme", "system")
     if theme != "system":
+        _ = window.system_style  # the desktop's style, read before the theme replaces it
         apply_theme(app, theme)
     window.error_handler.install()
     window.show()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
-    QSaveFile,
     QSize,
     Qt,
     QThreadPool,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -106,9 +104,8 @@ class MainWindow(QMainWindow):
         """`system_style` is the desktop's own style, which "Follow system" goes back to; by default
         the application's style when the window is built (before any theme forces Fusion)."""
         super().__init__(parent)
-        app = QApplication.instance()
-        if system_style is None and isinstance(app, QApplication):
-            system_style = app.style().name()
+        # Read on first need (QStyle's Python type costs ~5 ms of start-up): run_gui asks before
+        # it forces a theme, and nothing else changes the application style before that.
         self._system_style = system_style
         self.setObjectName("mainWindow")
         self.setWindowTitle("triage-app — Prefect Customer-Managed support triage")
@@ -458,6 +455,8 @@ class MainWindow(QMainWindow):
             title = (
                 "Knowledge base: changes are not saved" if fallback else "Knowledge base repaired"
             )
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, title, plain_message("\n\n".join(services.notices) + tail))
         if self.editor.toPlainText().strip():
             self.triage_now()  # text typed or preloaded while the knowledge base was opening
@@ -738,6 +737,8 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self.shortcut_actions(), self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About triage-app",
@@ -747,10 +748,19 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    @property
+    def system_style(self) -> str | None:
+        """The desktop's own style ("Follow system"), read once from the application."""
+        if self._system_style is None:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                self._system_style = app.style().name()
+        return self._system_style
+
     def set_theme(self, theme: str) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, theme, self._system_style)
+            apply_theme(app, theme, self.system_style)
             # Nested splitters can keep the old palette after a style switch; re-polishing from the
             # top level (which re-applies the style sheet to every child) brings them along.
             self.setStyleSheet(self.styleSheet())
@@ -858,6 +868,8 @@ class MainWindow(QMainWindow):
 
 def write_text_atomic(path: Path, text: str) -> str:
     """Write through QSaveFile (temp file + rename): the file is complete or untouched. '' or the error."""
+    from PySide6.QtCore import QSaveFile
+
     f = QSaveFile(str(path))
     if not f.open(QSaveFile.OpenModeFlag.WriteOnly):
         return f.errorString()

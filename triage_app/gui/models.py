@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, aft
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-_WHITE = QBrush(QColor("#ffffff"))
+_WHITE = "#ffffff"  # text on a status colour (a QBrush built at module level costs start-up)
 
 
 def evidence_terms(match: Match) -> list[str]:
@@ -164,7 +164,7 @@ class VersionTableModel(_ColumnsModel):
         if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(status_colour(v.status))
         if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
-            return _WHITE
+            return QBrush(QColor(_WHITE))
         if role == STATUS_ROLE:
             return v.status
         if col == 5 and role == Qt.ItemDataRole.TextAlignmentRole:
@@ -252,7 +252,7 @@ class ReleasesTableModel(_ColumnsModel):
         if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(status_colour(r.status))
         if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
-            return _WHITE
+            return QBrush(QColor(_WHITE))
         if col == 5 and role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
