@@ -8,8 +8,10 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+
+from triage_app.gui.lazy_qt import Qt
 
 
 class ErrorHandler(QObject):

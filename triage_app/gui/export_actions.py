@@ -85,7 +85,8 @@ class DraftActions(QObject):
         self.act_templates = QAction("Edit reply &templates…", window)
         self.act_templates.setObjectName("editTemplatesAction")
         self.act_templates.triggered.connect(self.edit_templates)
-        self.act_templates.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        # setShortcuts: setShortcut's overload check builds the Qt namespace (lazy_qt).
+        self.act_templates.setShortcuts([QKeySequence("Ctrl+Shift+T")])
         for menu_action in window.menuBar().actions():
             if menu_action.menu() is not None and window.act_export in menu_action.menu().actions():
                 menu_action.menu().addSeparator()

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from triage_app import paths
+from triage_app.gui.lazy_qt import Qt
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.theme import apply_theme
 
@@ -53,9 +52,7 @@ def run_gui(
     data_dir: Path | None, today: dt.date | None = None, ticket_text: str | None = None
 ) -> int:
     """Open the main window; returns the exit code. `ticket_text` preloads a ticket (screenshots, demos)."""
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
+    # Fractional display scaling (150 %) is kept as is: Qt 6's default rounding policy, PassThrough.
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
@@ -76,6 +73,9 @@ def run_gui(
     # look for an orphaned autosave (file and lock I/O; after a crash it offers the work back).
     window.after_first_paint(lambda: _set_icon(app))
     window.after_first_paint(window.autosave.offer_recovery)
+    # The Qt namespace's enums, kept out of the first frame (lazy_qt), are built now, while the
+    # knowledge base loads, rather than when the first verdict is shown.
+    window.after_first_paint(lambda: Qt.Key)
     if ticket_text:
         window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
     try:

@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QByteArray,
     QEvent,
     QSize,
-    Qt,
     QThreadPool,
     QTimer,
     Signal,
@@ -34,6 +33,7 @@ from triage_app import __version__, paths
 from triage_app.core.result import TriageResult
 from triage_app.gui.draft_pane import DraftPane, summary_draft
 from triage_app.gui.error_handler import ErrorHandler
+from triage_app.gui.lazy_qt import set_enum, show_plain
 from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.ticket_notes.setObjectName("ticketNotes")
         self.ticket_notes.setAccessibleName("Notes about the ticket input")
         self.ticket_notes.setWordWrap(True)
-        self.ticket_notes.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.ticket_notes)
         self.ticket_notes.setVisible(False)
         self.ticket_notes.setStyleSheet(
             "QLabel#ticketNotes { border: 1px solid #a15c07; border-radius: 4px; padding: 4px 6px; }"
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         self.draft_pane = DraftPane()
         self.release_panel = ReleasePanel()
 
-        self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter = QSplitter()  # horizontal
         self.top_splitter.setObjectName("topSplitter")
         self.top_splitter.setChildrenCollapsible(False)
         self.top_splitter.addWidget(ticket_pane)
@@ -220,7 +220,8 @@ class MainWindow(QMainWindow):
         self.top_splitter.setStretchFactor(0, 5)
         self.top_splitter.setStretchFactor(1, 4)
         self.top_splitter.setStretchFactor(2, 4)
-        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter = QSplitter()
+        set_enum(self.main_splitter, "orientation", "Vertical")
         self.main_splitter.setObjectName("mainSplitter")
         self.main_splitter.setChildrenCollapsible(False)
         self.main_splitter.addWidget(self.top_splitter)
@@ -249,8 +250,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if keys:
             action.setShortcuts([QKeySequence(k) for k in keys])
-        # Window-wide, so the shortcut works from whichever pane has focus.
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # QAction's default context, WindowShortcut: it works from whichever pane has focus.
         if tip:
             action.setStatusTip(tip)
         if slot is not None:
@@ -345,9 +345,9 @@ class MainWindow(QMainWindow):
         self.busy_label.setObjectName("busyLabel")
         self.busy_label.setAccessibleName("Triage activity")
         for label in (self.kb_label, self.policy_label, self.releases_label):
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            # Paths, the policy version and CSV file names are shown verbatim, never as HTML.
-            label.setTextFormat(Qt.TextFormat.PlainText)
+            set_enum(label, "textInteractionFlags", "TextSelectableByMouse")
+        # Paths, the policy version and CSV file names are shown verbatim, never as HTML.
+        show_plain(self.kb_label, self.policy_label, self.releases_label)
         bar.addWidget(self.busy_label)
         bar.addPermanentWidget(self.kb_label, 1)
         bar.addPermanentWidget(self.policy_label)

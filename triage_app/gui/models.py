@@ -1,23 +1,15 @@
-"""Item models: matched bullets, version mentions, and the release schedule with its filter proxy."""
+"""Item models of the main window: the matched bullets and the versions the ticket mentions."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
 from triage_app.core.result import Match, VersionMention
+from triage_app.gui.lazy_qt import Qt
 from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, status_colour, underline_colour
 
@@ -25,19 +17,45 @@ if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, aft
     from triage_app.core.policy import Policy
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-_WHITE = "#ffffff"  # text on a status colour (a QBrush built at module level costs start-up)
+# Qt's role numbers as plain ints (pinned against Qt.ItemDataRole by tests/gui/test_models.py):
+# reading them from Qt at import would build the Qt namespace before the first paint (lazy_qt).
+DISPLAY_ROLE = 0
+USER_ROLE = 0x0100
+SORT_ROLE = USER_ROLE + 1
+STATUS_ROLE = USER_ROLE + 2
+MATCH_ROLE = USER_ROLE + 10
+_WHITE = "#ffffff"  # text on a status colour
 
 
 def evidence_terms(match: Match) -> list[str]:
     return list(dict.fromkeys(e.term for e in match.evidence))
 
 
+def days_text(days: int | None) -> str:
+    """Days of support left as a table cell: "12 d", "ended 3 d ago", or a dash when unknown."""
+    if days is None:
+        return "–"
+    if days < 0:
+        return f"ended {-days} d ago"
+    return f"{days} d"
+
+
+def status_cell_data(column: int, role: int, status: str) -> Any:
+    """The look shared by every status table: a coloured status cell (column 6), right-aligned days
+    (column 5). None for any other cell and role."""
+    if column == 6 and role == Qt.ItemDataRole.BackgroundRole:
+        return QBrush(status_colour(status))
+    if column == 6 and role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(_WHITE))
+    if column == 5 and role == Qt.ItemDataRole.TextAlignmentRole:
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return None
+
+
 class MatchListModel(QAbstractListModel):
     """The matching bullets, quoted verbatim from the policy, with side and evidence."""
 
-    MATCH_ROLE = Qt.ItemDataRole.UserRole + 10
+    MATCH_ROLE = MATCH_ROLE
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -64,7 +82,7 @@ class MatchListModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._matches)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._matches):
             return None
         match = self._matches[index.row()]
@@ -78,29 +96,8 @@ class MatchListModel(QAbstractListModel):
             return f"{side} bullet {match.title}, score {match.score:.2f}, evidence {terms}"
         if role == Qt.ItemDataRole.DecorationRole:
             return underline_colour(match.side)
-        if role == self.MATCH_ROLE:
+        if role == MATCH_ROLE:
             return match
-        return None
-
-
-class _ColumnsModel(QAbstractTableModel):
-    """A flat table of `_rows` under the fixed header `COLUMNS`: the counts and the header."""
-
-    COLUMNS: tuple[str, ...] = ()
-    _rows: Sequence[Any]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
         return None
 
 
@@ -116,186 +113,55 @@ VERSION_COLUMNS = (
 )
 
 
-def _days_text(days: int | None) -> str:
-    if days is None:
-        return "–"
-    if days < 0:
-        return f"ended {-days} d ago"
-    return f"{days} d"
+class VersionTableModel(QStandardItemModel):
+    """One row per version the ticket mentions, resolved against the release schedule.
 
-
-class VersionTableModel(_ColumnsModel):
-    """One row per version the ticket mentions, resolved against the release schedule."""
-
-    COLUMNS = VERSION_COLUMNS
+    The rows are stored items, so painting never calls back into Python, and the header is Qt's
+    own: the first frame's empty table needs no Qt enum in Python.
+    """
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(VERSION_COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(VERSION_COLUMNS))
         self._rows: list[VersionMention] = []
 
     def set_versions(self, versions: Sequence[VersionMention]) -> None:
-        self.beginResetModel()
         self._rows = list(versions)
-        self.endResetModel()
+        self.setRowCount(0)
+        for v in self._rows:
+            self.appendRow(_version_items(v))
 
     def versions(self) -> list[VersionMention]:
         return list(self._rows)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        v = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            values = (
-                v.text,
-                v.product or "unknown",
-                v.release or "not in schedule",
-                v.release_date or "–",
-                v.supported_until or "–",
-                _days_text(v.days_left),
-                STATUS_LABELS.get(v.status, v.status),
-                v.upgrade_target or ("–" if v.status != "unsupported" else "latest unknown"),
-            )
-            return values[col] if 0 <= col < len(values) else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"“{v.text}” at characters {v.start}–{v.end}"
-            return plain_tooltip(f"{tip}\n{v.note}" if v.note else tip)
-        if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(status_colour(v.status))
-        if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(_WHITE))
-        if role == STATUS_ROLE:
-            return v.status
-        if col == 5 and role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
 
-
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One release of the schedule with its support window on the chosen date."""
-
-    product: str
-    version: str
-    name: str
-    release_date: dt.date
-    supported_until: dt.date | None
-    days_left: int | None
-    status: str
-    prerelease: bool = False
-
-
-RELEASE_COLUMNS = (
-    "Product",
-    "Version",
-    "Name",
-    "Release date",
-    "Supported until",
-    "Days left",
-    "Status",
-)
-
-
-class ReleasesTableModel(_ColumnsModel):
-    """The whole release schedule; sort keys under SORT_ROLE so dates and versions sort correctly."""
-
-    COLUMNS = RELEASE_COLUMNS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ScheduleRow] = []
-        self._keys: list[tuple[Any, ...]] = []
-
-    def set_rows(
-        self, rows: Sequence[ScheduleRow], version_keys: Sequence[tuple[Any, ...]] | None = None
-    ) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._keys = (
-            list(version_keys) if version_keys is not None else [(r.version,) for r in rows]
-        )
-        self.endResetModel()
-
-    def row(self, index: int) -> ScheduleRow:
-        return self._rows[index]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        r = self._rows[index.row()]
-        col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            values = (
-                r.product,
-                r.version,
-                r.name or "",
-                r.release_date.isoformat(),
-                r.supported_until.isoformat() if r.supported_until else "–",
-                _days_text(r.days_left),
-                STATUS_LABELS.get(r.status, r.status),
-            )
-            return values[col] if 0 <= col < len(values) else None
-        if role == SORT_ROLE:
-            keys: tuple[Any, ...] = (
-                r.product,
-                self._keys[index.row()],
-                r.name or "",
-                r.release_date.toordinal(),
-                r.supported_until.toordinal() if r.supported_until else 0,
-                r.days_left if r.days_left is not None else -(10**9),
-                r.status,
-            )
-            return keys[col] if 0 <= col < len(keys) else None
-        if role == STATUS_ROLE:
-            return r.status
-        if col == 6 and role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(status_colour(r.status))
-        if col == 6 and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(_WHITE))
-        if col == 5 and role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-class ReleasesFilterProxy(QSortFilterProxyModel):
-    """Filters the schedule by product and status; sorts by the source's SORT_ROLE keys."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._product = ""
-        self._status = ""
-        self.setSortRole(SORT_ROLE)
-
-    def set_product(self, product: str) -> None:
-        self._set_filter(product, self._status)
-
-    def set_status(self, status: str) -> None:
-        self._set_filter(self._product, status)
-
-    def _set_filter(self, product: str, status: str) -> None:
-        if (product, status) == (self._product, self._status):
-            return
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 replaces invalidateRowsFilter()
-            self.beginFilterChange()
-            self._product, self._status = product, status
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._product, self._status = product, status
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, ReleasesTableModel):
-            return True
-        r = model.row(source_row)
-        if self._product and r.product != self._product:
-            return False
-        return not (self._status and r.status != self._status)
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        try:
-            return bool(a < b)
-        except TypeError:  # mixed version key shapes: compare as text rather than fail
-            return str(a) < str(b)
+def _version_items(v: VersionMention) -> list[QStandardItem]:
+    values = (
+        v.text,
+        v.product or "unknown",
+        v.release or "not in schedule",
+        v.release_date or "–",
+        v.supported_until or "–",
+        days_text(v.days_left),
+        STATUS_LABELS.get(v.status, v.status),
+        v.upgrade_target or ("–" if v.status != "unsupported" else "latest unknown"),
+    )
+    tip = f"“{v.text}” at characters {v.start}–{v.end}"
+    tip = plain_tooltip(f"{tip}\n{v.note}" if v.note else tip)
+    items = []
+    for column, value in enumerate(values):
+        item = QStandardItem(value)
+        item.setEditable(False)
+        item.setData(value, Qt.ItemDataRole.AccessibleTextRole)
+        item.setToolTip(tip)
+        item.setData(v.status, STATUS_ROLE)
+        for role in (
+            Qt.ItemDataRole.BackgroundRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
+            look = status_cell_data(column, role, v.status)
+            if look is not None:
+                item.setData(look, role)
+        items.append(item)
+    return items

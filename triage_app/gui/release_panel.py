@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.core.result import VersionMention
+from triage_app.gui.lazy_qt import show_plain
 from triage_app.gui.models import VersionTableModel
 
 
@@ -45,7 +45,7 @@ class ReleasePanel(QWidget):
         self.summary.setAccessibleName("Release status summary")
         self.summary.setWordWrap(True)
         # It quotes the ticket's version text and the CSV's upgrade target: never rendered as HTML.
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.summary)
         self.source = ""
 
         layout = QVBoxLayout(self)

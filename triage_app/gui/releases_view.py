@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from triage_app.core.releases import STATUSES, Schedule
-from triage_app.gui.models import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
 from triage_app.gui.plain import plain_message
+from triage_app.gui.schedule_model import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
 from triage_app.gui.theme import STATUS_LABELS
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage.errors import StorageError

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from triage_app.core.result import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR
+from triage_app.gui.lazy_qt import Qt
 
 THEMES = ("system", "light", "dark")
 

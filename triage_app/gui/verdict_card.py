@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -27,6 +27,7 @@ from triage_app.core.result import (
     VERDICT_LABELS,
     TriageResult,
 )
+from triage_app.gui.lazy_qt import Qt, set_enum, show_plain
 from triage_app.gui.models import MatchListModel
 from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import verdict_colour
@@ -39,14 +40,10 @@ _ENGINE_CHOICE = ""  # item data of the "as triaged" entries in both combos
 
 
 def _swatch(colour: QColor, size: int = 12) -> QIcon:
+    """A square of the verdict's colour for the combo items. A plain fill: painting a disc would
+    need QBrush and QPen, whose overloads build the Qt namespace before the first paint (lazy_qt)."""
     pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pix)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(colour)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.drawEllipse(0, 0, size, size)
-    painter.end()
+    pix.fill(colour)
     return QIcon(pix)
 
 
@@ -66,19 +63,19 @@ class VerdictCard(QFrame):
         self.badge = QLabel("No ticket yet")
         self.badge.setObjectName("verdictBadge")
         self.badge.setAccessibleName("Verdict")
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.badge, "alignment", "AlignCenter")
         self.badge.setMinimumHeight(48)
         self.badge.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.badge.setFont(font)
-        self.badge.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.badge)
 
         self.confidence_label = QLabel("")
         self.confidence_label.setObjectName("confidenceLabel")
         self.confidence_label.setAccessibleName("Confidence")
-        self.confidence_label.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.confidence_label)
         self.confidence_bar = QProgressBar()
         self.confidence_bar.setObjectName("confidenceBar")
         self.confidence_bar.setAccessibleName("Confidence")
@@ -89,14 +86,14 @@ class VerdictCard(QFrame):
         self.hint.setObjectName("checkHint")
         self.hint.setAccessibleName("Low confidence hint")
         self.hint.setWordWrap(True)
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.hint)
         self.hint.setVisible(False)
         self.override_note = QLabel("")
         self.override_note.setObjectName("overrideNote")
         self.override_note.setAccessibleName("Override note")
         self.override_note.setWordWrap(True)
         # Bullet titles come from the policy (editable, importable): shown verbatim, never as HTML.
-        self.override_note.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.override_note)
         self.override_note.setVisible(False)
 
         self.match_model = MatchListModel(self)
@@ -117,7 +114,7 @@ class VerdictCard(QFrame):
         self.spans_note.setObjectName("spansNote")
         self.spans_note.setAccessibleName("Policy note on issues that span both")
         self.spans_note.setWordWrap(True)
-        self.spans_note.setTextFormat(Qt.TextFormat.PlainText)
+        show_plain(self.spans_note)
         self.spans_note.setFrameShape(QFrame.Shape.StyledPanel)
         self.spans_note.setMargin(6)
         self.spans_note.setVisible(False)

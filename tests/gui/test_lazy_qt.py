@@ -1,0 +1,89 @@
+"""lazy_qt: enums by name before the first paint, and a first paint that builds no Qt-namespace enum."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter
+from pytestqt.qtbot import QtBot
+
+from triage_app.gui import lazy_qt, models
+
+
+def test_role_numbers_are_qts() -> None:
+    assert Qt.ItemDataRole.DisplayRole.value == models.DISPLAY_ROLE
+    assert Qt.ItemDataRole.UserRole.value == models.USER_ROLE
+
+
+def test_lazy_namespace_is_the_real_one() -> None:
+    assert lazy_qt.Qt.ItemDataRole.ToolTipRole is Qt.ItemDataRole.ToolTipRole
+    assert lazy_qt.Qt.AlignmentFlag is Qt.AlignmentFlag
+    with pytest.raises(AttributeError):
+        _ = lazy_qt.Qt.NoSuchEnum
+
+
+def test_set_enum_sets_by_key_name_and_refuses_a_wrong_key(qtbot: QtBot) -> None:
+    label = QLabel("<b>not bold</b>")
+    qtbot.addWidget(label)
+    splitter = QSplitter()
+    qtbot.addWidget(splitter)
+    lazy_qt.show_plain(label)
+    lazy_qt.set_enum(splitter, "orientation", "Vertical")
+    lazy_qt.set_enum(label, "alignment", "AlignRight|AlignTop")
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert splitter.orientation() == Qt.Orientation.Vertical
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+    with pytest.raises(ValueError, match="Sideways"):
+        lazy_qt.set_enum(splitter, "orientation", "Sideways")
+    assert splitter.orientation() == Qt.Orientation.Vertical
+
+
+# A real start (cli.main with no arguments) in a fresh process, stopped at the main window's first
+# paint; it reports whether PySide built the Qt namespace (whose enums include Qt.Key) by then.
+FIRST_PAINT_PROBE = """
+import enum, os, sys
+created = []
+_create = enum.EnumType._create_
+def spy(cls, class_name, *args, **kwargs):
+    created.append(class_name)
+    return _create(cls, class_name, *args, **kwargs)
+enum.EnumType._create_ = spy
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", "Key" in created, len(created), flush=True)
+            os._exit(0)
+        return False
+first_paint = FirstPaint()
+_show = QMainWindow.show
+def show(window):
+    window.installEventFilter(first_paint)
+    _show(window)
+QMainWindow.show = show
+from triage_app.cli import main
+main([])
+"""
+
+
+def test_first_paint_builds_no_qt_namespace(tmp_path: Path) -> None:
+    """The Qt namespace costs ~15 ms of start-up (benchmarks/bench_startup.py); it is built after."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    words = out.stdout.split()
+    assert words[:1] == ["painted"], out.stderr
+    assert int(words[2]) > 0, "the probe saw no enum being created: it measures nothing"
+    assert words[1] == "False", "something before the first paint used a Qt.* enum"

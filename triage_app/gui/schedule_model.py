@@ -1,0 +1,150 @@
+"""The release schedule as a table model, with the product/status filter and the sort keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+
+from triage_app.gui.models import SORT_ROLE, STATUS_ROLE, Index, days_text, status_cell_data
+from triage_app.gui.theme import STATUS_LABELS
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One release of the schedule with its support window on the chosen date."""
+
+    product: str
+    version: str
+    name: str
+    release_date: dt.date
+    supported_until: dt.date | None
+    days_left: int | None
+    status: str
+    prerelease: bool = False
+
+
+RELEASE_COLUMNS = (
+    "Product",
+    "Version",
+    "Name",
+    "Release date",
+    "Supported until",
+    "Days left",
+    "Status",
+)
+
+
+class ReleasesTableModel(QAbstractTableModel):
+    """The whole release schedule; sort keys under SORT_ROLE so dates and versions sort correctly."""
+
+    COLUMNS = RELEASE_COLUMNS
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ScheduleRow] = []
+        self._keys: list[tuple[Any, ...]] = []
+
+    def set_rows(
+        self, rows: Sequence[ScheduleRow], version_keys: Sequence[tuple[Any, ...]] | None = None
+    ) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._keys = (
+            list(version_keys) if version_keys is not None else [(r.version,) for r in rows]
+        )
+        self.endResetModel()
+
+    def row(self, index: int) -> ScheduleRow:
+        return self._rows[index]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            values = (
+                r.product,
+                r.version,
+                r.name or "",
+                r.release_date.isoformat(),
+                r.supported_until.isoformat() if r.supported_until else "–",
+                days_text(r.days_left),
+                STATUS_LABELS.get(r.status, r.status),
+            )
+            return values[col] if 0 <= col < len(values) else None
+        if role == SORT_ROLE:
+            keys: tuple[Any, ...] = (
+                r.product,
+                self._keys[index.row()],
+                r.name or "",
+                r.release_date.toordinal(),
+                r.supported_until.toordinal() if r.supported_until else 0,
+                r.days_left if r.days_left is not None else -(10**9),
+                r.status,
+            )
+            return keys[col] if 0 <= col < len(keys) else None
+        if role == STATUS_ROLE:
+            return r.status
+        return status_cell_data(col, role, r.status)
+
+
+class ReleasesFilterProxy(QSortFilterProxyModel):
+    """Filters the schedule by product and status; sorts by the source's SORT_ROLE keys."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._product = ""
+        self._status = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_product(self, product: str) -> None:
+        self._set_filter(product, self._status)
+
+    def set_status(self, status: str) -> None:
+        self._set_filter(self._product, status)
+
+    def _set_filter(self, product: str, status: str) -> None:
+        if (product, status) == (self._product, self._status):
+            return
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 replaces invalidateRowsFilter()
+            self.beginFilterChange()
+            self._product, self._status = product, status
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._product, self._status = product, status
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, ReleasesTableModel):
+            return True
+        r = model.row(source_row)
+        if self._product and r.product != self._product:
+            return False
+        return not (self._status and r.status != self._status)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        try:
+            return bool(a < b)
+        except TypeError:  # mixed version key shapes: compare as text rather than fail
+            return str(a) < str(b)
