@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import sys
 from collections.abc import Sequence
@@ -14,6 +13,8 @@ from typing import TYPE_CHECKING
 from triage_app import __version__
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from triage_app.app import Services
 
 # Each module in triage_app/commands registers its own subcommand(s).
@@ -53,6 +54,8 @@ class UsageError(Exception):
 
 
 def parse_date(value: str) -> dt.date:
+    import datetime as dt  # not at import: plain `triage-app` starts the GUI without it
+
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:

@@ -5,17 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-IN_SCOPE = "in_scope"
-OUT_OF_SCOPE = "out_of_scope"
-SPANS_BOTH = "spans_both"
-UNCLEAR = "unclear"
-VERDICTS = (IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR)
-VERDICT_LABELS = {
-    IN_SCOPE: "In scope",
-    OUT_OF_SCOPE: "Out of scope",
-    SPANS_BOTH: "Spans both",
-    UNCLEAR: "Unclear",
-}
+# The verdict names live in core.verdicts (the GUI's first frame needs them, not these classes);
+# re-exported here, where most code looks for them.
+from triage_app.core.verdicts import IN_SCOPE as IN_SCOPE
+from triage_app.core.verdicts import OUT_OF_SCOPE as OUT_OF_SCOPE
+from triage_app.core.verdicts import SPANS_BOTH as SPANS_BOTH
+from triage_app.core.verdicts import UNCLEAR as UNCLEAR
+from triage_app.core.verdicts import VERDICT_LABELS as VERDICT_LABELS
+from triage_app.core.verdicts import VERDICTS as VERDICTS
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -172,6 +171,8 @@ class DraftAutosave(QObject):
         self._dirty = True
 
     def snapshot(self) -> Snapshot:
+        import datetime as dt  # on use, like everything the first frame does without
+
         w = self.window
         return Snapshot(
             ticket=w.editor.toPlainText(),

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
-from triage_app.core.result import SPANS_BOTH, VERDICT_LABELS, TriageResult, VersionMention
-from triage_app.gui.theme import STATUS_LABELS
+from triage_app.core.verdicts import SPANS_BOTH, VERDICT_LABELS
+from triage_app.gui.theme import STATUS_LABELS, section_title
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
     from triage_app.core.policy import Policy
+    from triage_app.core.result import TriageResult, VersionMention
 
 
 def summary_draft(
@@ -64,8 +65,7 @@ class DraftPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Reply draft")
-        self.title.setObjectName("sectionTitle")
+        self.title = section_title("Reply draft")
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("draftEdit")
         self.edit.setAccessibleName("Reply draft")

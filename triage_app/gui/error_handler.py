@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import traceback
 from pathlib import Path
@@ -73,6 +72,8 @@ class ErrorHandler(QObject):
         self.reported.emit(summary)
 
     def _append_log(self, details: str) -> bool:
+        import datetime as dt
+
         stamp = dt.datetime.now().isoformat(timespec="seconds")
         try:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)

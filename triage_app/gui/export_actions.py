@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +172,8 @@ class DraftActions(QObject):
         return Path(self.window.settings.text(SETTING_FOLDER, "") or paths.documents_dir())
 
     def export(self) -> None:
+        import datetime as dt
+
         from triage_app.core import export
 
         window = self.window

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from triage_app.gui.main_window import MainWindow
 from triage_app.gui.theme import apply_theme
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from triage_app.app import Services
 
 

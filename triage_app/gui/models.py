@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 
-from triage_app.core.result import Match, VersionMention
 from triage_app.gui.lazy_qt import Qt
 from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, status_colour, underline_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
     from triage_app.core.policy import Policy
+    from triage_app.core.result import Match, VersionMention
 
 Index = QModelIndex | QPersistentModelIndex
 # Qt's role numbers as plain ints (pinned against Qt.ItemDataRole by tests/gui/test_models.py):

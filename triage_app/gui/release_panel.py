@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,9 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.result import VersionMention
 from triage_app.gui.lazy_qt import show_plain
 from triage_app.gui.models import VersionTableModel
+from triage_app.gui.theme import section_title
+
+if TYPE_CHECKING:  # loaded with the services, after the first paint
+    from triage_app.core.result import VersionMention
 
 
 class ReleasePanel(QWidget):
@@ -38,8 +42,7 @@ class ReleasePanel(QWidget):
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
 
-        self.title = QLabel("Release status")
-        self.title.setObjectName("sectionTitle")
+        self.title = section_title("Release status")
         self.summary = QLabel("")
         self.summary.setObjectName("releaseSummary")
         self.summary.setAccessibleName("Release status summary")

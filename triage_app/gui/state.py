@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from triage_app.core.result import Match, TriageResult
-
-if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
+if TYPE_CHECKING:
+    # core.policy (hashlib, regexes) loads with the services, after first paint
     from triage_app.core.policy import Policy
+    from triage_app.core.result import TriageResult
 
 
 @dataclass
@@ -29,9 +28,6 @@ class CurrentTriage:
     variables: dict[str, str] = field(
         default_factory=dict
     )  # prompted fields (customer, ticket ref)
-    started_at: dt.datetime = field(
-        default_factory=lambda: dt.datetime.now().replace(microsecond=0)
-    )
 
     @property
     def overridden(self) -> bool:
@@ -67,6 +63,8 @@ def effective_result(
         chosen = next((m for m in matches if m.title == bullet), None)
         if chosen is None:
             side = (policy.side_of(bullet) if policy else None) or "in_scope"
+            from triage_app.core.result import Match  # loaded with the services by now
+
             chosen = Match(bullet, side, 1.0, ())
         else:
             matches.remove(chosen)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
-from PySide6.QtGui import QHelpEvent, QPalette, QTextCharFormat, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from triage_app.core.result import TriageResult
 from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import (
     SIDE_LABELS,
@@ -18,6 +17,15 @@ from triage_app.gui.theme import (
     highlight_colour,
     underline_colour,
 )
+
+if TYPE_CHECKING:
+    # The text-format types are imported where highlights are painted and tooltips shown: the
+    # first frame needs none of them, and their Python types take ~4 ms to build.
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QTextEdit
+
+    from triage_app.core.result import TriageResult
 
 # Qt lays out a paragraph as one unit: a single 1 MB line without spaces freezes word wrapping for
 # a minute. Lines longer than this are split for display (a visible note says so).
@@ -145,7 +153,7 @@ class TicketEditor(QPlainTextEdit):
         cleaned = clean_pasted_text(text)
         cursor = self.textCursor()
         if replace_all:
-            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.select(cursor.SelectionType.Document)
         cursor.insertText(cleaned.text)
         self.setTextCursor(cursor)
         if cleaned.replaced_controls or cleaned.split_lines:
@@ -157,7 +165,12 @@ class TicketEditor(QPlainTextEdit):
             self.highlighter.refresh_colours()  # tints suited to the new light or dark base
 
     def event(self, e: QEvent) -> bool:
-        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+        if e.type() == QEvent.Type.ToolTip:
+            from PySide6.QtGui import QHelpEvent
+            from PySide6.QtWidgets import QToolTip
+
+            if not isinstance(e, QHelpEvent):
+                return super().event(e)
             pos = self.cursorForPosition(e.pos()).position()
             tip = self.highlighter.tooltip_at(pos)
             if tip:
@@ -194,7 +207,12 @@ class EvidenceHighlighter(QObject):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        palette: QPalette = self.editor.palette()
+        from PySide6.QtGui import QTextCharFormat, QTextCursor, QTextFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        if not self._highlights and not self._selections:
+            return  # nothing painted, nothing to paint
+        palette = self.editor.palette()
         doc = self.editor.document()
         length = max(0, doc.characterCount() - 1)
         selections: list[QTextEdit.ExtraSelection] = []
@@ -235,6 +253,8 @@ class EvidenceHighlighter(QObject):
 
     def spans(self) -> list[tuple[int, int, str]]:
         """Current (start, end, side) of every painted highlight, for tests and accessibility."""
+        from PySide6.QtGui import QTextFormat
+
         return sorted(
             (
                 sel.cursor.selectionStart(),

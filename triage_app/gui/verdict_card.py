@@ -19,21 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.result import (
-    IN_SCOPE,
-    OUT_OF_SCOPE,
-    SPANS_BOTH,
-    UNCLEAR,
-    VERDICT_LABELS,
-    TriageResult,
-)
+from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR, VERDICT_LABELS
 from triage_app.gui.lazy_qt import Qt, set_enum, show_plain
 from triage_app.gui.models import MatchListModel
 from triage_app.gui.plain import plain_tooltip
-from triage_app.gui.theme import verdict_colour
+from triage_app.gui.theme import section_title, verdict_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
     from triage_app.core.policy import Policy
+    from triage_app.core.result import TriageResult
 
 LOW_CONFIDENCE = 0.5  # below this the card asks the engineer to check the verdict
 _ENGINE_CHOICE = ""  # item data of the "as triaged" entries in both combos
@@ -161,8 +155,7 @@ class VerdictCard(QFrame):
         form.addRow(verdict_label, self.override_combo)
         form.addRow(bullet_label, self.bullet_combo)
 
-        bullets_title = QLabel("Matching bullets")
-        bullets_title.setObjectName("sectionTitle")
+        bullets_title = section_title("Matching bullets")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.addLayout(header)
