@@ -232,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.splitlines()[0]
     )
-    parser.add_argument("--startup-runs", type=int, default=7)
+    parser.add_argument(
+        "--startup-runs", type=int, default=None, help="start-up pairs (default 15)"
+    )
     parser.add_argument("--passes", type=int, default=3, help="passes over the dev tickets")
     parser.add_argument("--history-rows", type=int, default=100_000)
     parser.add_argument(
@@ -246,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import bench_startup
 
         print("\nStart-up to the first painted main window (fresh processes, offscreen, median)")
-        print("\n".join(bench_startup.report(bench_startup.measure(args.startup_runs))))
+        print(
+            "\n".join(
+                bench_startup.report(bench_startup.measure(args.startup_runs or bench_startup.RUNS))
+            )
+        )
     if "triage" in only:
         print("\n".join(bench_triage(args.passes)))
     if "releases" in only:

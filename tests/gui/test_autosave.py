@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import TODAY, triage_and_wait
 from triage_app.app import build_main_window
-from triage_app.gui.autosave import PREFIX, Snapshot
+from triage_app.gui.autosave_files import PREFIX, Snapshot
 from triage_app.gui.main_window import MainWindow
 
 TICKET = "Helm chart upgrade fails: prefect-server pod CrashLoopBackOff during database migration."

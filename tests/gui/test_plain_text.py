@@ -14,11 +14,13 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import Dialogs
 from triage_app.core.policy import parse_policy
 from triage_app.core.result import Match, TriageResult, VersionMention
+from triage_app.gui.highlights import Highlight
 from triage_app.gui.history_view import HistoryTableModel
-from triage_app.gui.main_window import KbInfo, MainWindow
+from triage_app.gui.kb_status import KbInfo
+from triage_app.gui.main_window import MainWindow
 from triage_app.gui.models import MatchListModel, VersionTableModel
 from triage_app.gui.release_panel import ReleasePanel
-from triage_app.gui.ticket_editor import Highlight, TicketEditor
+from triage_app.gui.ticket_editor import TicketEditor
 from triage_app.gui.verdict_card import VerdictCard
 from triage_app.storage.history_repo import HistoryEntry
 

@@ -1,6 +1,9 @@
-"""Validate ticket input before triage: decode bytes, reject binary and empty text with a clear reason."""
+"""Ticket input: decode bytes, reject binary and empty text with a clear reason, clean pastes for display."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 MAX_TICKET_BYTES = 50 * 1024 * 1024  # refuse outright above this; the engine cuts long text itself
 
@@ -43,3 +46,37 @@ def check_ticket_text(text: str, source: str = "input") -> str:
     if "\x00" in text[:8192]:
         raise TicketInputError(f"{source}: binary data, not a text ticket")
     return text
+
+
+# Qt lays out a paragraph as one unit: a single 1 MB line without spaces freezes word wrapping for
+# a minute. Lines longer than this are split for display (a visible note says so).
+LONG_LINE = 4000
+# C0 controls other than tab/newline/CR/form feed are what makes a paste "binary".
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    text: str
+    replaced_controls: int = 0
+    split_lines: int = 0
+
+
+def clean_pasted_text(text: str) -> CleanedText:
+    """Make pasted text safe to show: control characters become U+FFFD, giant lines are split."""
+    replaced = 0
+    if _CONTROLS.search(text):
+        text, replaced = _CONTROLS.subn("\ufffd", text)
+    split = 0
+    if len(text) > LONG_LINE and any(len(line) > LONG_LINE for line in text.split("\n")):
+        out: list[str] = []
+        for line in text.split("\n"):
+            while len(line) > LONG_LINE:
+                cut = line.rfind(" ", LONG_LINE - 400, LONG_LINE)
+                cut = cut + 1 if cut > 0 else LONG_LINE
+                out.append(line[:cut])
+                line = line[cut:]
+                split += 1
+            out.append(line)
+        text = "\n".join(out)
+    return CleanedText(text, replaced, split)

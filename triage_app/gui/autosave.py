@@ -5,111 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QObject, QThreadPool, QTimer, Signal, Slot
-
-from triage_app.core.files import write_atomic
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+
+    from triage_app.gui.autosave_files import Snapshot
     from triage_app.gui.main_window import MainWindow
 
 AUTOSAVE_INTERVAL_MS = 3000
-PREFIX = "autosave-"
-FORMAT = 1
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What is on screen: the ticket, the draft (and whether it was edited by hand), the override."""
-
-    ticket: str
-    draft: str = ""
-    draft_edited: bool = False
-    override_verdict: str = ""
-    override_bullet: str = ""
-    saved_at: str = ""
-
-    @property
-    def empty(self) -> bool:
-        return not self.ticket.strip() and not self.draft.strip()
-
-    def to_json(self) -> str:
-        import json  # on the first save, not before the first paint
-
-        return json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> Snapshot | None:
-        """None for anything that is not a snapshot we wrote (a damaged file is never trusted)."""
-        import json
-
-        try:
-            data: Any = json.loads(text)
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return None
-        fields = {
-            "ticket": str,
-            "draft": str,
-            "draft_edited": bool,
-            "override_verdict": str,
-            "override_bullet": str,
-            "saved_at": str,
-        }
-        if not all(isinstance(data.get(k), t) for k, t in fields.items()):
-            return None
-        return cls(**{k: data[k] for k in fields})
-
-
-@dataclass
-class Orphan:
-    """The autosave of a session that ended without closing its window (its lock is now ours)."""
-
-    path: Path
-    lock: QLockFile
-    snapshot: Snapshot
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-        self.lock.unlock()  # also removes the lock file
-
-
-def _lock(path: Path) -> QLockFile:
-    lock = QLockFile(str(path))
-    # Stale only when the owning process is gone, never because the lock is old: a session may
-    # run for days.
-    lock.setStaleLockTime(0)
-    return lock
-
-
-def find_orphans(folder: Path, own: Path | None = None) -> list[Orphan]:
-    """Autosaves whose session is gone (crashed or killed), newest first; live sessions are skipped."""
-    found: list[Orphan] = []
-    try:
-        candidates = sorted(folder.glob(f"{PREFIX}*.json"))
-    except OSError:
-        return []
-    for path in candidates:
-        if own is not None and path == own:
-            continue
-        lock = _lock(path.with_suffix(".lock"))
-        if not lock.tryLock(0):
-            continue  # another triage-app is running and owns it
-        try:
-            snapshot = Snapshot.from_json(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            snapshot = None
-        if snapshot is None or snapshot.empty:
-            Orphan(path, lock, Snapshot("")).discard()
-            continue
-        found.append(Orphan(path, lock, snapshot))
-    found.sort(key=lambda o: o.snapshot.saved_at, reverse=True)
-    return found
 
 
 def ask_to_restore(window: MainWindow, snapshot: Snapshot) -> bool:
@@ -148,8 +55,9 @@ class DraftAutosave(QObject):
         super().__init__(window)
         self.window = window
         self.folder = folder
-        self.path = folder / f"{PREFIX}{os.urandom(6).hex()}.json"  # os, not uuid: no import cost
-        self._lock = _lock(self.path.with_suffix(".lock"))
+        self._session = os.urandom(6).hex()  # os, not uuid: no import cost
+        self._path: Path | None = None
+        self._lock: QLockFile | None = None  # taken at the first save
         self._locked = False
         self._dirty = False
         self._writing = False
@@ -166,12 +74,23 @@ class DraftAutosave(QObject):
         window.verdict_card.overrideChanged.connect(self._mark_dirty)
         self.timer.start()
 
+    @property
+    def path(self) -> Path:
+        """This window's autosave file (named on first use: the format module loads after paint)."""
+        if self._path is None:
+            from triage_app.gui.autosave_files import PREFIX
+
+            self._path = self.folder / f"{PREFIX}{self._session}.json"
+        return self._path
+
     @Slot()
     def _mark_dirty(self, *_args: object) -> None:
         self._dirty = True
 
     def snapshot(self) -> Snapshot:
         import datetime as dt  # on use, like everything the first frame does without
+
+        from triage_app.gui.autosave_files import Snapshot
 
         w = self.window
         return Snapshot(
@@ -193,8 +112,12 @@ class DraftAutosave(QObject):
         if snap.empty and not self._on_disk:
             return
         if not self._locked:
+            from triage_app.gui.autosave_files import session_lock
+
             with contextlib.suppress(OSError):
                 self.folder.mkdir(parents=True, exist_ok=True)
+            if self._lock is None:
+                self._lock = session_lock(self.path.with_suffix(".lock"))
             self._locked = self._lock.tryLock(0)
         payload = "" if snap.empty else snap.to_json()
         self._writing = True
@@ -202,6 +125,8 @@ class DraftAutosave(QObject):
 
     def _write(self, payload: str) -> None:
         # Worker thread: only files here; the result goes back to the GUI thread by signal.
+        from triage_app.core.files import write_atomic
+
         try:
             if payload:
                 write_atomic(self.path, payload)
@@ -235,12 +160,14 @@ class DraftAutosave(QObject):
         self._pool.waitForDone(5000)
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
-        if self._locked:
+        if self._locked and self._lock is not None:
             self._lock.unlock()
             self._locked = False
 
     def offer_recovery(self, ask: Callable[[MainWindow, Snapshot], bool] | None = None) -> bool:
         """After a crash: offer the newest orphaned autosave back; True when it was restored."""
+        from triage_app.gui.autosave_files import find_orphans
+
         orphans = find_orphans(self.folder, own=self.path)
         if not orphans:
             return False

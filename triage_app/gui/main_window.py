@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +35,7 @@ from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
 from triage_app.gui.state import CurrentTriage
 from triage_app.gui.theme import THEMES, apply_theme, section_title
-from triage_app.gui.ticket_editor import TicketEditor, highlights_for
+from triage_app.gui.ticket_editor import TicketEditor
 from triage_app.gui.verdict_card import VerdictCard
 from triage_app.gui.workers import ExcInfo, FunctionWorker, TriageRunner
 
@@ -47,45 +46,12 @@ if TYPE_CHECKING:
 
     from triage_app.app import Services
     from triage_app.core.result import TriageResult
+    from triage_app.gui.kb_status import KbInfo
     from triage_app.gui.releases_view import ReleasesView
 
 DEBOUNCE_MS = 300  # long enough to skip keystrokes, short enough to feel live
 DEFAULT_SIZE = QSize(1280, 720)
 ServicesLoader = Callable[[], "Services"]
-
-
-@dataclass(frozen=True)
-class KbInfo:
-    """What the status bar says about the knowledge base."""
-
-    location: str
-    policy: str
-    releases: str
-    releases_tip: str
-
-
-def describe_kb(services: Services) -> KbInfo:
-    """Read the status-bar facts (called on the loading thread, so the GUI thread does no SQL)."""
-    from triage_app.storage import releases_repo
-
-    kb = services.kb
-    location = str(kb.path) if kb.path else "in memory (nothing is saved)"
-    if kb.read_only:
-        location += " (read-only: history, Knowledge Base edits and export records are not saved)"
-    bullets = len(services.policy.bullets)
-    policy = f"Policy {services.policy.version} · {bullets} bullets · {services.policy.support_months}-month support"
-    try:
-        with kb.lock:
-            count = kb.db.execute(f"select count(*) from {releases_repo.TABLE}").fetchone()[0]
-            source = releases_repo.release_source(kb.db)
-    except Exception:  # noqa: BLE001 - a status line must never stop the window
-        count, source = 0, ""
-    short = source.split(":", 1)[0].split(" (", 1)[0] if source else "no schedule"
-    if ";" in source:
-        short += " + imports"
-    return KbInfo(
-        location, policy, f"{count} releases · {short}", source or "No release schedule loaded"
-    )
 
 
 class MainWindow(QMainWindow):
@@ -379,6 +345,8 @@ class MainWindow(QMainWindow):
         """Build the services now, on this thread (tests and scripts). False when loading failed."""
         if self._load_services is None:
             return False
+        from triage_app.gui.kb_status import describe_kb
+
         try:
             services = self._load_services()
             info = describe_kb(services)
@@ -397,6 +365,8 @@ class MainWindow(QMainWindow):
         loader = self._load_services
 
         def job() -> tuple[Services, KbInfo]:
+            from triage_app.gui.kb_status import describe_kb
+
             services = loader()
             return services, describe_kb(services)
 
@@ -440,7 +410,11 @@ class MainWindow(QMainWindow):
 
     def set_services(self, services: Services, info: KbInfo | None = None) -> None:
         self.services = services
-        self.kb_info = info or describe_kb(services)
+        if info is None:
+            from triage_app.gui.kb_status import describe_kb
+
+            info = describe_kb(services)
+        self.kb_info = info
         self.kb_label.setText(f"Knowledge base: {self.kb_info.location}")
         self.kb_label.setToolTip(plain_tooltip(str(self.kb_info.location)))
         self.policy_label.setText(self.kb_info.policy)
@@ -473,6 +447,8 @@ class MainWindow(QMainWindow):
         self._reload_seq = getattr(self, "_reload_seq", 0) + 1
 
         def job() -> tuple[Any, KbInfo]:
+            from triage_app.gui.kb_status import describe_kb
+
             fresh = services.rebuild()
             return fresh, describe_kb(services)
 
@@ -560,6 +536,8 @@ class MainWindow(QMainWindow):
         )
         if self.editor.document().revision() == revision:
             # Only paint spans on the text they were computed for; a newer run is on its way otherwise.
+            from triage_app.gui.highlights import highlights_for
+
             self.editor.highlighter.set_highlights(highlights_for(result, len(text)))
         self.release_panel.set_versions(result.versions, triaged=True)
         self._refresh_draft()

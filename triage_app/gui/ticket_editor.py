@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from triage_app.gui.plain import plain_tooltip
-from triage_app.gui.theme import (
-    SIDE_LABELS,
-    STATUS_LABELS,
-    VERSION_SIDE,
-    highlight_colour,
-    underline_colour,
-)
+from triage_app.gui.theme import highlight_colour, underline_colour
 
 if TYPE_CHECKING:
     # The text-format types are imported where highlights are painted and tooltips shown: the
@@ -25,89 +17,11 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtWidgets import QTextEdit
 
-    from triage_app.core.result import TriageResult
+    from triage_app.gui.highlights import Highlight
 
-# Qt lays out a paragraph as one unit: a single 1 MB line without spaces freezes word wrapping for
-# a minute. Lines longer than this are split for display (a visible note says so).
-LONG_LINE = 4000
-# C0 controls other than tab/newline/CR/form feed are what makes a paste "binary".
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_MAX_HIGHLIGHTS = 400  # more would only paint noise; the strongest evidence comes first
 # One edit that removes at least this share of the ticket replaces it (select-all + paste or type):
 # what follows is another ticket, not a correction of this one.
 REPLACED_SHARE = 0.8
-
-
-@dataclass(frozen=True)
-class CleanedText:
-    text: str
-    replaced_controls: int = 0
-    split_lines: int = 0
-
-
-def clean_pasted_text(text: str) -> CleanedText:
-    """Make pasted text safe to show: control characters become U+FFFD, giant lines are split."""
-    replaced = 0
-    if _CONTROLS.search(text):
-        text, replaced = _CONTROLS.subn("\ufffd", text)
-    split = 0
-    if len(text) > LONG_LINE and any(len(line) > LONG_LINE for line in text.split("\n")):
-        out: list[str] = []
-        for line in text.split("\n"):
-            while len(line) > LONG_LINE:
-                cut = line.rfind(" ", LONG_LINE - 400, LONG_LINE)
-                cut = cut + 1 if cut > 0 else LONG_LINE
-                out.append(line[:cut])
-                line = line[cut:]
-                split += 1
-            out.append(line)
-        text = "\n".join(out)
-    return CleanedText(text, replaced, split)
-
-
-@dataclass(frozen=True)
-class Highlight:
-    start: int
-    end: int
-    side: str  # in_scope / out_of_scope / version
-    tooltip: str
-
-
-def highlights_for(result: TriageResult, text_length: int) -> list[Highlight]:
-    """Evidence and version spans of a result, each with the tooltip that names its bullet."""
-    out: list[Highlight] = []
-    for match in result.matches:
-        side = SIDE_LABELS.get(match.side, match.side)
-        for ev in match.evidence:
-            if 0 <= ev.start < ev.end <= text_length:
-                out.append(
-                    Highlight(
-                        ev.start, ev.end, match.side, f"{side}: {match.title}\n(term “{ev.term}”)"
-                    )
-                )
-    for v in result.versions:
-        if 0 <= v.start < v.end <= text_length:
-            status = STATUS_LABELS.get(v.status, v.status)
-            release = f"release {v.release}" if v.release else "not in the schedule"
-            out.append(
-                Highlight(
-                    v.start,
-                    v.end,
-                    VERSION_SIDE,
-                    f"Version {v.version} ({v.product or 'unknown product'}): {release}, {status}",
-                )
-            )
-    # One span can be evidence for several bullets: paint it once, name every bullet in the tooltip.
-    merged: dict[tuple[int, int], Highlight] = {}
-    for h in out:
-        seen = merged.get((h.start, h.end))
-        if seen is None:
-            merged[(h.start, h.end)] = h
-        elif h.tooltip not in seen.tooltip:
-            merged[(h.start, h.end)] = Highlight(
-                h.start, h.end, seen.side, f"{seen.tooltip}\n{h.tooltip}"
-            )
-    return list(merged.values())[:_MAX_HIGHLIGHTS]
 
 
 class TicketEditor(QPlainTextEdit):
@@ -150,6 +64,8 @@ class TicketEditor(QPlainTextEdit):
 
     def insert_clean(self, text: str, replace_all: bool = False) -> None:
         """Insert text (cleaned) at the cursor, or over everything; one undo step either way."""
+        from triage_app.core.ticket_input import clean_pasted_text  # first paste: after paint
+
         cleaned = clean_pasted_text(text)
         cursor = self.textCursor()
         if replace_all:
