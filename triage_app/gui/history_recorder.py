@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -141,7 +140,7 @@ def _snapshot(state: CurrentTriage) -> CurrentTriage | None:
     """A copy of what is saved, or None when there is nothing to save yet."""
     if state.result is None or not state.text.strip():
         return None
-    return dataclasses.replace(state, variables=dict(state.variables))
+    return state.copy()
 
 
 def _write(services: Services, state: CurrentTriage, snap: CurrentTriage) -> int:
