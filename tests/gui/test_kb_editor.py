@@ -49,7 +49,9 @@ def terms(ed: KbEditor, bullet: str) -> list[str]:
     ]
 
 
-def test_bullets_are_verbatim_and_terms_are_added_removed_and_undone(editor: KbEditor) -> None:
+def test_bullets_are_verbatim_and_terms_are_added_removed_and_undone(
+    qtbot: QtBot, editor: KbEditor
+) -> None:
     policy = editor.services.policy
     editor.bullet_list.setCurrentRow(3)
     bullet = policy.bullet(editor.current_bullet() or "")
@@ -66,14 +68,14 @@ def test_bullets_are_verbatim_and_terms_are_added_removed_and_undone(editor: KbE
     assert not editor.add_term(bullet.title, "zeebe-gateway")  # duplicate refused
     assert "already" in editor.status.text()
     assert not editor.add_term(bullet.title, "   ")
-    assert editor.undo()
+    assert run_file_job(qtbot, editor, editor.undo)
     assert terms(editor, bullet.title) == before
     assert policy_repo.read_policy(db(editor)).bullet(bullet.title) == bullet  # policy untouched
 
     editor.term_table.selectRow(0)
     editor.remove_term_button.click()
     assert len(terms(editor, bullet.title)) == len(before) - 1
-    assert editor.undo()
+    assert run_file_job(qtbot, editor, editor.undo)
     assert sorted(terms(editor, bullet.title)) == sorted(before)
 
 
@@ -117,7 +119,9 @@ def test_term_counts_run_off_the_gui_thread(
     assert threads and threading.main_thread() not in threads
 
 
-def test_template_with_unknown_placeholder_is_refused_and_reset_works(editor: KbEditor) -> None:
+def test_template_with_unknown_placeholder_is_refused_and_reset_works(
+    qtbot: QtBot, editor: KbEditor
+) -> None:
     editor.template_list.setCurrentRow(0)
     name = editor.current_template()
     original = templates_repo.read_templates(db(editor))[name]
@@ -128,7 +132,7 @@ def test_template_with_unknown_placeholder_is_refused_and_reset_works(editor: Kb
     assert name in templates_repo.customized(db(editor))
     assert editor.reset_template(name)
     assert templates_repo.read_templates(db(editor))[name] == original
-    assert editor.undo()  # back to the customized text
+    assert run_file_job(qtbot, editor, editor.undo)  # back to the customized text
     assert "Thanks again!" in templates_repo.read_templates(db(editor))[name]
 
 
@@ -139,7 +143,7 @@ def test_releases_edit_add_delete_import_export(
     assert not editor.edit_release(first[0], first[1], "release_date", "next tuesday")
     assert "not a date" in editor.status.text()
     assert editor.edit_release(first[0], first[1], "release_date", "2020-02-02")
-    assert editor.undo()
+    assert run_file_job(qtbot, editor, editor.undo)
     assert editor.add_release("prefect", "9.9.9", "2026-01-01")
     assert any(r.version == "9.9.9" for r in releases_repo.read_releases(db(editor)))
     assert editor.delete_release("prefect", "9.9.9")
@@ -153,7 +157,7 @@ def test_releases_edit_add_delete_import_export(
     assert run_file_job(qtbot, editor, lambda: editor.import_releases(out))
 
 
-def test_settings_are_validated_saved_and_undone(editor: KbEditor) -> None:
+def test_settings_are_validated_saved_and_undone(qtbot: QtBot, editor: KbEditor) -> None:
     editor.engineer_edit.setText("Ada Lovelace")
     editor.signature_edit.setPlainText("-- Ada, Prefect support")
     editor.ending_soon_spin.setValue(45)
@@ -162,13 +166,14 @@ def test_settings_are_validated_saved_and_undone(editor: KbEditor) -> None:
     assert editor.save_settings()
     assert policy_repo.get_setting(db(editor), "engineer_name") == "Ada Lovelace"
     assert releases_repo.ending_soon_days(db(editor)) == 45
-    assert editor.services.policy.support_months == 9  # services reloaded
+    # The window rebuilds the services on its worker once told of the change.
+    qtbot.waitUntil(lambda: editor.services.policy.support_months == 9)
     editor.engineer_edit.setText("x" * 500)
     assert not editor.save_settings()
     assert policy_repo.get_setting(db(editor), "engineer_name") == "Ada Lovelace"
-    assert editor.undo()
+    assert run_file_job(qtbot, editor, editor.undo)
     assert policy_repo.get_setting(db(editor), "engineer_name") is None
-    assert editor.services.policy.support_months == 6
+    qtbot.waitUntil(lambda: editor.services.policy.support_months == 6)
 
 
 def test_bundle_export_then_import_shows_the_diff_first(
@@ -177,7 +182,7 @@ def test_bundle_export_then_import_shows_the_diff_first(
     out = tmp_path / "kb.json"
     assert editor.add_term(editor.current_bullet() or "", "exported-term")
     assert run_file_job(qtbot, editor, lambda: editor.export_bundle(out))
-    assert editor.undo()
+    assert run_file_job(qtbot, editor, editor.undo)
     asked: list[str] = []
     editor.confirm = lambda _t, text: asked.append(text) is None and False
     assert not run_file_job(qtbot, editor, lambda: editor.import_bundle(out, "merge"))
@@ -229,9 +234,10 @@ def test_release_csv_and_bundle_files_are_read_and_written_off_the_gui_thread(
     assert run_file_job(qtbot, editor, lambda: editor.import_releases(csv_out))
     assert editor.add_term(editor.current_bullet() or "", "bundled-term")
     assert run_file_job(qtbot, editor, lambda: editor.export_bundle(kb_out))
-    assert editor.undo()  # undo writes on the GUI thread: a quick, bounded snapshot
     recorded(bundle_repo, "preview")  # apply (undo's too) calls preview
     recorded(bundle_repo, "apply")
+    assert run_file_job(qtbot, editor, editor.undo)  # a whole section's snapshot: on the worker
+    assert len(threads["apply"]) == 1
     assert run_file_job(qtbot, editor, lambda: editor.import_bundle(kb_out, "merge"))
     assert "bundled-term" in terms(editor, editor.current_bullet() or "")
     assert set(threads) == {

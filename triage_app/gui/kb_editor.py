@@ -1,7 +1,9 @@
 """The Knowledge Base window: bullets and vocabulary, templates, releases, settings, corrections, sharing.
 
 Every change is validated and written in one transaction, after a snapshot of the sections it
-touches; "Undo last change" writes the snapshot back (in one transaction too).
+touches; "Undo last change" writes the snapshot back (in one transaction too, on the file worker).
+The services are rebuilt off the GUI thread: by the owner's worker after an edit, by the file
+worker after an import or an undo.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ class ChangeRefused(Exception):
 
 
 class FileRefused(Exception):
-    """A file could not be read or parsed; nothing was written. The message is shown as it is,
+    """A file could not be read or parsed, or an undo failed; nothing was written. The message is shown as it is,
     `details` (if any) in the diff view."""
 
     def __init__(self, message: str, details: str = "") -> None:
@@ -220,18 +222,28 @@ class KbEditor(QDialog):
             button.setEnabled(enabled)
 
     def undo(self) -> bool:
+        """Write the last change's snapshot back, on the file worker (a whole section can be
+        thousands of rows). False when there is nothing to undo or a file job is running;
+        fileJobFinished reports the outcome."""
         if not self._undo:
             return False
         label, snapshot = self._undo[-1]
-        try:
-            with self.services.kb.transaction() as db:
-                bundle_repo.apply(db, snapshot, "replace")
-        except (BundleError, StorageError, ValidationError) as exc:
-            self._say(f"Could not undo: {exc}")
-            return False
-        self._undo.pop()
-        self._after_write(f"Undone: {label}.")
-        return True
+        services = self.services
+
+        def job() -> Any:
+            try:
+                with services.kb.transaction() as db:
+                    bundle_repo.apply(db, snapshot, "replace")
+            except (BundleError, StorageError, ValidationError) as exc:
+                raise FileRefused(f"Could not undo: {exc}") from exc
+            return services.rebuild()
+
+        def done(fresh: Any) -> bool:
+            self._undo.pop()
+            self._after_write(f"Undone: {label}.", fresh)
+            return True
+
+        return self._run_file_job(f"Undoing: {label}…", job, done)
 
     def _undo_shortcut(self) -> None:
         focus = self.focusWidget()
@@ -241,10 +253,10 @@ class KbEditor(QDialog):
             self.undo()
 
     def _after_write(self, message: str, fresh: Any = None) -> None:
-        """`fresh`: services already rebuilt on the worker (file imports), swapped in here."""
-        if fresh is None:
-            self.services.reload()
-        else:
+        """`fresh`: services already rebuilt on the worker (file jobs), swapped in here. After a
+        small edit the owner rebuilds them on its own worker when `changed` arrives
+        (MainWindow.reload_services): an engine rebuild takes up to ~0.5 s, never on this thread."""
+        if fresh is not None:
             self.services.swap(fresh)
         self.changed.emit()
         self.reload_all()
