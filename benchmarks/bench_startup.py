@@ -22,8 +22,9 @@ from pathlib import Path
 # filter would make PySide6 wrap every internal object that receives an event, a cost neither a
 # real start nor the bare reference has. The app child then starts exactly as `triage-app` does
 # (cli.main with no arguments -> gui.main.run_gui, which reuses this QApplication).
-CHILD = """
+_CHILD = """
 import os, resource, sys
+#PRELUDE
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -33,7 +34,7 @@ app = QApplication(sys.argv[:1])
 class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
-            print("painted", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            print("painted", #REPORT, flush=True)
             os._exit(0)
         return False
 
@@ -58,6 +59,17 @@ else:
 
     main([])
 """
+
+
+def child_script(
+    prelude: str = "", report: str = "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+) -> str:
+    """The harness with `prelude` run first and `report` printed after "painted" at the first
+    paint (tests/gui/test_lazy_qt.py reuses it to look at what the first frame built)."""
+    return _CHILD.replace("#PRELUDE", prelude).replace("#REPORT", report)
+
+
+CHILD = child_script()
 
 
 # Start-up differs by ~10 ms from one launch to the next on a shared machine: 15 interleaved pairs

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter
 from pytestqt.qtbot import QtBot
 
+from benchmarks.bench_startup import child_script
 from triage_app.gui import lazy_qt, models
 
 
@@ -43,33 +44,15 @@ def test_set_enum_sets_by_key_name_and_refuses_a_wrong_key(qtbot: QtBot) -> None
     assert splitter.orientation() == Qt.Orientation.Vertical
 
 
-# A real start (cli.main with no arguments) in a fresh process, stopped at the main window's first
-# paint; it reports whether PySide built the Qt namespace (whose enums include Qt.Key) by then.
-FIRST_PAINT_PROBE = """
-import enum, os, sys
+# Every Python enum class PySide creates, by name: the Qt namespace's include Qt.Key.
+ENUM_SPY = """
+import enum
 created = []
 _create = enum.EnumType._create_
 def spy(cls, class_name, *args, **kwargs):
     created.append(class_name)
     return _create(cls, class_name, *args, **kwargs)
 enum.EnumType._create_ = spy
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv[:1])
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print("painted", "Key" in created, len(created), flush=True)
-            os._exit(0)
-        return False
-first_paint = FirstPaint()
-_show = QMainWindow.show
-def show(window):
-    window.installEventFilter(first_paint)
-    _show(window)
-QMainWindow.show = show
-from triage_app.cli import main
-main([])
 """
 
 
@@ -77,7 +60,8 @@ def test_first_paint_builds_no_qt_namespace(tmp_path: Path) -> None:
     """The Qt namespace costs ~15 ms of start-up (benchmarks/bench_startup.py); it is built after."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(tmp_path))
     out = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT_PROBE],
+        # A real start (cli.main with no arguments) in a fresh process, stopped at its first paint.
+        [sys.executable, "-c", child_script(ENUM_SPY, '"Key" in created, len(created)'), "app"],
         capture_output=True,
         text=True,
         env=env,
