@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.result import VERDICT_LABELS, VERDICTS
 from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
 from triage_app.gui.plain import plain_message, plain_tooltip
+from triage_app.gui.table_model import ColumnsModel
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage import history_repo
 from triage_app.storage.errors import StorageError
@@ -72,7 +72,7 @@ __all__ = ["HistoryRecorder", "HistoryView", "install_recorder", "snippet_html"]
 # ---------------------------------------------------------------------------- model
 
 
-class HistoryTableModel(QAbstractTableModel):
+class HistoryTableModel(ColumnsModel):
     """Pages of history rows, newest first; more are fetched as the view scrolls (never all rows)."""
 
     COLUMNS = ("When", "Verdict", "Bullet", "Ticket")
@@ -94,12 +94,6 @@ class HistoryTableModel(QAbstractTableModel):
     def entry(self, row: int) -> HistoryEntry:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
 
@@ -112,14 +106,6 @@ class HistoryTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
             self._rows.extend(more)
             self.endInsertRows()
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):

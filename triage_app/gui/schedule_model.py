@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 
 from triage_app.gui.models import SORT_ROLE, STATUS_ROLE, Index, days_text, status_cell_data
+from triage_app.gui.table_model import ColumnsModel
 from triage_app.gui.theme import STATUS_LABELS
 
 
@@ -38,7 +39,7 @@ RELEASE_COLUMNS = (
 )
 
 
-class ReleasesTableModel(QAbstractTableModel):
+class ReleasesTableModel(ColumnsModel):
     """The whole release schedule; sort keys under SORT_ROLE so dates and versions sort correctly."""
 
     COLUMNS = RELEASE_COLUMNS
@@ -60,20 +61,6 @@ class ReleasesTableModel(QAbstractTableModel):
 
     def row(self, index: int) -> ScheduleRow:
         return self._rows[index]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
