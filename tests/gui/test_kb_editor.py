@@ -223,14 +223,18 @@ def test_release_csv_and_bundle_files_are_read_and_written_off_the_gui_thread(
     ):
         recorded(module, name)
     csv_out, kb_out = tmp_path / "releases.csv", tmp_path / "kb.json"
+    assert editor.add_term(editor.current_bullet() or "", "undo-waits-its-turn")
+    assert editor.undo_button.isEnabled()
     with qtbot.waitSignal(editor.fileJobFinished, timeout=10000) as finished:
         assert editor.export_releases(csv_out)
         # The outcome comes through the event loop: until then the job is running.
         assert not editor.release_import.isEnabled() and not editor.import_bundle_button.isEnabled()
         assert editor.status.text() == f"Exporting to {csv_out}…"
         assert not editor.export_bundle(kb_out)  # one file job at a time
+        assert not editor.undo_button.isEnabled() and not editor.undo()
     assert finished.args == [True]
     assert editor.release_import.isEnabled() and editor.import_bundle_button.isEnabled()
+    assert editor.undo_button.isEnabled()
     assert run_file_job(qtbot, editor, lambda: editor.import_releases(csv_out))
     assert editor.add_term(editor.current_bullet() or "", "bundled-term")
     assert run_file_job(qtbot, editor, lambda: editor.export_bundle(kb_out))

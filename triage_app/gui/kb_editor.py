@@ -100,6 +100,7 @@ class KbEditor(QDialog):
         self.services = services
         self.resize(1100, 680)
         self._undo: list[tuple[str, Bundle]] = []
+        self._files_idle = True  # no file job (import, export, undo) running
         # History hit counts scan the FTS index (375 ms per bullet at 100,000 triages): they run on
         # one worker thread, in order, and land in the table as they arrive.
         self._count_pool = QThreadPool(self)
@@ -220,6 +221,8 @@ class KbEditor(QDialog):
             self.import_bundle_button,
         ):
             button.setEnabled(enabled)
+        self._files_idle = enabled  # undo runs as a file job too: one at a time
+        self._update_undo()
 
     def undo(self) -> bool:
         """Write the last change's snapshot back, on the file worker (a whole section can be
@@ -263,7 +266,7 @@ class KbEditor(QDialog):
         self._say(message)
 
     def _update_undo(self) -> None:
-        self.undo_button.setEnabled(bool(self._undo))
+        self.undo_button.setEnabled(bool(self._undo) and self._files_idle)
         # The label can quote a term or bullet title: escaped, never rendered as HTML.
         self.undo_button.setToolTip(
             plain_tooltip(f"Undo: {self._undo[-1][0]}") if self._undo else ""
