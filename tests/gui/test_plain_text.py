@@ -165,3 +165,19 @@ def test_history_delete_question_escapes_the_ticket(
     assert ESCAPED in text and "<b>" not in text
     assert view.count_label.textFormat() == Qt.TextFormat.PlainText  # "Exported to <path>"
     view.close()
+
+
+def test_the_clipboards_rich_copy_escapes_ticket_text(qtbot: QtBot, window: MainWindow) -> None:
+    """Ticket text quoted in the draft reaches rich-text targets escaped, never as markup."""
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.gui.conftest import triage_and_wait
+
+    triage_and_wait(qtbot, window, f"Helm chart values broke the UI: {HOSTILE}\n")
+    window.draft_pane.edit.setPlainText(f"They wrote:\n{HOSTILE}\n\n<script>alert(1)</script> & co")
+    window.draft_actions.run_dialog = lambda _dialog: True  # nothing to mask; accept if asked
+    window.draft_pane.copy_button.click()
+    html = QGuiApplication.clipboard().mimeData().html()
+    assert ESCAPED in html and "&lt;script&gt;" in html and "&amp; co" in html
+    assert "<img" not in html and "<script" not in html and "<b>x" not in html
+    assert "<br>" in html  # line breaks survive as breaks, not as text
