@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV_TICKETS = ROOT / "tests" / "data" / "dev_tickets.jsonl"
+DEV_TICKETS = ROOT / "tests" / "data" / "sample_tickets.jsonl"
 TODAY = dt.date(2026, 1, 15)
 _WORD = re.compile(r"\w+")
 

@@ -25,7 +25,7 @@ from triage_app.storage.database import open_knowledge_base
 from triage_app.storage.history_repo import HistoryFilter
 
 ROOT = Path(__file__).resolve().parents[1]
-TICKETS = ROOT / "tests" / "data" / "dev_tickets.jsonl"
+TICKETS = ROOT / "tests" / "data" / "sample_tickets.jsonl"
 BULLETS = [
     "Helm chart configuration",
     "Prefect server and API",

@@ -36,7 +36,7 @@ def main() -> int:
     schedule = Schedule(
         tuple(parse_release_csv(defaults.resource(defaults.RELEASES_FILE).read_bytes()))
     )
-    tickets = (ROOT / "tests" / "data" / "dev_tickets.jsonl").read_text(encoding="utf-8")
+    tickets = (ROOT / "tests" / "data" / "sample_tickets.jsonl").read_text(encoding="utf-8")
     cases = {
         "real tickets, repeated": _fill(
             "\n".join(json.loads(x)["text"] for x in tickets.splitlines())

@@ -32,5 +32,6 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def dev_tickets_path() -> Path:
-    return DATA / "dev_tickets.jsonl"
+def sample_tickets_path() -> Path:
+    """90 labelled tickets of our corpus (paraphrases and written ones): no third-party prose."""
+    return DATA / "sample_tickets.jsonl"

@@ -12,8 +12,9 @@ from triage_app.core.drafting import DraftDefaults, Drafter, schedule_advisor
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
+from triage_app.core.triage.learned import LearnedTriage
 from triage_app.core.versions import make_resolver
-from triage_app.storage import corrections_repo, policy_repo, releases_repo, templates_repo
+from triage_app.storage import policy_repo, releases_repo, team_model, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
 from triage_app.storage.errors import StorageError
 
@@ -28,7 +29,7 @@ class Services:
     data_dir: Path
     kb: KnowledgeBase
     policy: Policy
-    engine: TriageEngine
+    engine: LearnedTriage
     triage: TriageService
     today: dt.date | None = None
     notices: list[str] = field(default_factory=list)
@@ -37,18 +38,22 @@ class Services:
         """Rebuild policy and engine after the knowledge base changed (policy import, vocabulary edit)."""
         self.swap(self.rebuild())
 
-    def rebuild(self) -> tuple[Policy, TriageEngine, TriageService]:
+    def rebuild(self) -> tuple[Policy, LearnedTriage, TriageService]:
         """Build a fresh policy, engine and service from the knowledge base (safe on a worker)."""
-        return _build_triage(self.kb, self.today)
+        models = self.engine.models
+        return _build_triage(self.kb, self.today, models.background, models.progress)
 
-    def swap(self, fresh: tuple[Policy, TriageEngine, TriageService]) -> None:
+    def swap(self, fresh: tuple[Policy, LearnedTriage, TriageService]) -> None:
         """Put a rebuilt policy, engine and service in place (on the thread that uses them)."""
         self.policy, self.engine, self.triage = fresh
 
 
 def _build_triage(
-    kb: KnowledgeBase, today: dt.date | None
-) -> tuple[Policy, TriageEngine, TriageService]:
+    kb: KnowledgeBase,
+    today: dt.date | None,
+    background: bool = True,
+    progress: team_model.Progress = lambda _m: None,
+) -> tuple[Policy, LearnedTriage, TriageService]:
     with kb.lock:
         policy = policy_repo.read_policy(kb.db)
         vocabulary = policy_repo.read_vocabulary(kb.db)
@@ -61,21 +66,28 @@ def _build_triage(
         drafter = Drafter(
             policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule), defaults
         )
-    engine = TriageEngine(policy, vocabulary)
-    # Learned evidence from corrections adjusts the engine's result; it never changes the policy.
-    learned = corrections_repo.LearnedAdjuster(kb, policy)
+    # The vocabulary finds the evidence; the learned model, refitted with the team's corrections,
+    # decides the verdict and ranks the bullets. Neither changes the policy.
+    lexical = TriageEngine(policy, vocabulary)
+    base, _source = team_model.base_model(kb.path.parent if kb.path else None)
+    models = team_model.TeamModels(kb, lexical, base, background, progress)
+    engine = LearnedTriage(lexical, models)
     service = TriageService(
-        engine,
-        resolve_versions=make_resolver(schedule),
-        draft=drafter,
-        adjusters=[learned],
-        today=today,
+        engine, resolve_versions=make_resolver(schedule), draft=drafter, today=today
     )
     return policy, engine, service
 
 
-def build_services(data_dir: Path | None = None, today: dt.date | None = None) -> Services:
-    """Open the knowledge base in `data_dir` (default: the user data dir) and wire the services."""
+def build_services(
+    data_dir: Path | None = None,
+    today: dt.date | None = None,
+    background: bool = False,
+    progress: team_model.Progress = lambda _m: None,
+) -> Services:
+    """Open the knowledge base in `data_dir` (default: the user data dir) and wire the services.
+
+    `background` refits the model with new corrections on a thread (the window) instead of
+    before the next triage (commands)."""
     folder = paths.data_dir(data_dir)
     kb = open_knowledge_base(paths.database_path(folder))
     if not kb.read_only:
@@ -87,7 +99,7 @@ def build_services(data_dir: Path | None = None, today: dt.date | None = None) -
                 policy_repo.refresh_shipped_vocabulary(db, default_vocabulary())
         except StorageError:
             pass  # a read-only or busy file keeps its vocabulary; triage still works
-    policy, engine, service = _build_triage(kb, today)
+    policy, engine, service = _build_triage(kb, today, background, progress)
     return Services(folder, kb, policy, engine, service, today, [str(n) for n in kb.notices])
 
 
@@ -99,7 +111,7 @@ def build_gui_services(data_dir: Path | None = None, today: dt.date | None = Non
     from triage_app.storage.errors import DatabaseLocked, DatabaseReadOnly, StorageError
 
     try:
-        return build_services(data_dir, today)
+        return build_services(data_dir, today, background=True)
     except StorageError as exc:
         folder = paths.data_dir(data_dir)
         if isinstance(exc, (DatabaseReadOnly, DatabaseLocked)):
@@ -111,7 +123,7 @@ def build_gui_services(data_dir: Path | None = None, today: dt.date | None = Non
                 kb = None  # not readable either: the in-memory one below
             if kb is not None:
                 try:
-                    policy, engine, service = _build_triage(kb, today)
+                    policy, engine, service = _build_triage(kb, today, True)
                 except (StorageError, sqlite3.DatabaseError):
                     kb.close()  # e.g. an older schema that needs migrating: in memory below
                 else:
@@ -122,7 +134,7 @@ def build_gui_services(data_dir: Path | None = None, today: dt.date | None = Non
                     )
                     return Services(folder, kb, policy, engine, service, today, [notice])
         kb = open_knowledge_base(None)
-        policy, engine, service = _build_triage(kb, today)
+        policy, engine, service = _build_triage(kb, today, True)
         notice = (
             f"{exc}\nA temporary knowledge base in memory is used instead: triage works, "
             "but nothing is saved this session. Your file was not changed."

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "triage_app.commands.batch",
     "triage_app.commands.policy",
     "triage_app.commands.eval",
+    "triage_app.commands.train",
     "triage_app.commands.history",
     "triage_app.commands.kb",
     "triage_app.commands.draft",
@@ -43,10 +44,14 @@ class CommandContext:
         if self._services is None:
             from triage_app.app import build_services
 
-            self._services = build_services(self.data_dir, self.today)
+            self._services = build_services(self.data_dir, self.today, progress=_progress)
             for notice in self._services.notices:
                 print(f"triage-app: {notice}", file=sys.stderr)
         return self._services
+
+
+def _progress(message: str) -> None:
+    print(f"triage-app: {message}", file=sys.stderr, flush=True)
 
 
 class UsageError(Exception):

@@ -7,21 +7,31 @@ from pathlib import Path
 
 from tests.cli.conftest import CliRunner
 
-DEV = Path(__file__).resolve().parents[1] / "data" / "dev_tickets.jsonl"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_tickets.jsonl"
 
 
-def test_eval_json_on_one_half(run_cli: CliRunner) -> None:
-    proc = run_cli("eval", str(DEV), "--json", "--split", "a")
+def test_eval_on_a_test_file_puts_every_baseline_beside_the_model(run_cli: CliRunner) -> None:
+    proc = run_cli("eval", str(SAMPLE), "--no-cv", "--json", "--split", "a")
     assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout)
-    assert report["split"] == "a" and 0 < report["n"] < 81
-    assert set(report) >= {"accuracy", "macro_f1", "top1", "top3", "confusion", "bands", "misses"}
+    report = json.loads(proc.stdout)["tests"][str(SAMPLE)]
+    assert set(report) >= {"majority", "tfidf_logreg", "v1_rules", "learned"}
+    learned = report["learned"]
+    assert learned["split"] == "a" and 0 < learned["n"] < 90
+    assert set(learned) >= {"accuracy", "macro_f1", "per_verdict", "confusion", "top1", "top3"}
+    assert set(learned) >= {"ece", "reliability", "confident_half"}
+    # the majority class names no bullet, so its top-1 is only right on bullet-less tickets
+    assert report["majority"]["top1"] < learned["top1"]
 
 
-def test_eval_text_report(run_cli: CliRunner) -> None:
-    proc = run_cli("eval", str(DEV))
+def test_eval_cross_validates_by_kind_in_one_run(run_cli: CliRunner, tmp_path: Path) -> None:
+    proc = run_cli("eval", "--corpus", str(SAMPLE))
     assert proc.returncode == 0, proc.stderr
-    assert "verdict accuracy:" in proc.stdout and "confusion" in proc.stdout
+    out = proc.stdout
+    assert "Cross-validation on 90 corpus tickets" in out
+    for system in ("majority", "tfidf_logreg", "v1_rules", "learned"):
+        assert f"\n{system} " in out
+    assert "accuracy per kind" in out and "written" in out and "github" in out
+    assert "reliability" in out and "fold 5/5" in proc.stderr
 
 
 def test_eval_bad_line_names_file_and_line(run_cli: CliRunner, tmp_path: Path) -> None:

@@ -101,11 +101,11 @@ def test_batch_csv_in_and_out_with_text_column(run_cli: CliRunner, tmp_path: Pat
     assert "missing column(s) text" in missing.stderr
 
 
-def test_batch_of_the_dev_tickets(run_cli: CliRunner, dev_tickets_path: Path) -> None:
-    proc = run_cli("batch", str(dev_tickets_path))
+def test_batch_of_the_sample_tickets(run_cli: CliRunner, sample_tickets_path: Path) -> None:
+    proc = run_cli("batch", str(sample_tickets_path))
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert len(rows) == sum(1 for _ in dev_tickets_path.open(encoding="utf-8"))
+    assert len(rows) == sum(1 for _ in sample_tickets_path.open(encoding="utf-8"))
     assert {r["verdict"] for r in rows} == {"in_scope", "out_of_scope", "spans_both", "unclear"}
 
 

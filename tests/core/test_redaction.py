@@ -126,22 +126,24 @@ def test_policy_bullets_are_never_masked() -> None:
     assert r.redact(policy.raw_text, r.ALL_KINDS, allow=[policy.support_email]).items == ()
 
 
-def test_false_positives_on_dev_tickets(dev_tickets_path: Path) -> None:
-    """The measurement quoted in the report: masked items on the 81 dev tickets, all kinds enabled."""
+def test_false_positives_on_sample_tickets(sample_tickets_path: Path) -> None:
+    """All kinds enabled on the 90 sample tickets: versions stay, only personal data is masked."""
     tickets = [
-        json.loads(line) for line in dev_tickets_path.read_text(encoding="utf-8").splitlines()
+        json.loads(line) for line in sample_tickets_path.read_text(encoding="utf-8").splitlines()
     ]
     masked: list[tuple[str, str, str]] = []
     version_tokens = 0
     for ticket in tickets:
         result = r.redact(ticket["text"], r.ALL_KINDS)
         masked += [(ticket["id"], i.kind, i.original) for i in result.items]
-        for token in re.findall(r"\bv?\d+(?:\.\d+)+\b", ticket["text"]):
+        # Versions have at most three parts; four dotted numbers are an IP address.
+        for token in re.findall(r"(?<![\d.])v?\d+(?:\.\d+){1,2}(?![\d.])", ticket["text"]):
             version_tokens += 1
             assert token in result.text
-    assert len(tickets) == 81 and version_tokens >= 80
-    # None of these tickets contains a real secret or personal datum: every item would be a false positive.
-    assert masked == []
+    assert len(tickets) == 90 and version_tokens >= 40
+    # The tickets hold no secret: what is masked is the addresses, mails and phones they name.
+    assert {kind for _id, kind, _o in masked} == {"ip_address", "email", "phone"}
+    assert ("c0346", "ip_address", "10.188.0.1") in masked
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,8 @@ def test_paste_shows_verdict_evidence_versions_and_draft(qtbot: QtBot, window: M
     assert "no longer supported" in window.release_panel.summary.text()
 
     draft = window.findChild(QPlainTextEdit, "draftEdit").toPlainText()
-    assert "Istio" in draft and "3.4.7" in draft
+    infra = next(m for m in matches.matches() if m.side == "out_of_scope")
+    assert infra.title in draft and "3.4.7" in draft  # the reply names the customer's side
 
 
 def test_html_on_the_clipboard_is_never_rendered(qtbot: QtBot, window: MainWindow) -> None:

@@ -294,8 +294,5 @@ def test_policy_import_carries_the_vocabulary_of_a_renamed_bullet(tmp_path: Path
     assert moved == terms
     assert kb.db.table("vocabulary").count_where("bullet = ?", [old_title]) == 0
     assert len(policy_repo.read_vocabulary(kb.db).terms_for(new_title)) == len(terms)
-    # a correction keeps the old title as it was written; learning still runs over it
-    new_policy = policy_repo.read_policy(kb.db)
+    # a correction keeps the old title as it was written (it trains the model as it was made)
     assert [c.bullet for c in corrections_repo.list_corrections(kb.db)] == [old_title]
-    adjusted = corrections_repo.LearnedAdjuster(kb, new_policy)(ticket, engine_said)
-    assert adjusted.verdict == "in_scope"

@@ -316,7 +316,10 @@ def add_correction(args: argparse.Namespace, ctx: CommandContext) -> int:
             db, entry.ticket, original, args.verdict, args.bullet, triage_id=entry.id
         )
     if cid is None:
-        print(f"Triage #{entry.id} now agrees with the engine; nothing to learn.")
+        print(f"Triage #{entry.id} now agrees with the model; nothing to learn.")
     else:
-        print(f"Recorded correction #{cid}: similar tickets will follow it.")
+        print(
+            f"Recorded correction #{cid}: the model learns it before the next triage "
+            f"(`triage-app corrections undo {cid}` takes it back)."
+        )
     return 0

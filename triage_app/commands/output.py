@@ -32,7 +32,7 @@ def read_input_file(path: Path) -> bytes:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
-def write_output_file(path: Path, text: str) -> None:
+def write_output_file(path: Path, text: str | bytes) -> None:
     """Write `text` to `path` atomically; a failure becomes a one-line UsageError."""
     from triage_app.cli import UsageError
 

@@ -17,6 +17,7 @@ BANDS: tuple[tuple[str, float, float], ...] = (
     ("high", 0.7, 1.01),
 )
 SPLITS = ("all", "a", "b")
+CALIBRATION_BINS = 10
 
 
 class LabelledFileError(ValueError):
@@ -125,6 +126,9 @@ class EvaluationReport:
     bands: dict[str, dict[str, float]] = field(default_factory=dict)
     misses: list[Miss] = field(default_factory=list)
     split: str = "all"
+    ece: float = 0.0
+    reliability: list[dict[str, Any]] = field(default_factory=list)
+    confident_half: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +141,9 @@ class EvaluationReport:
             "per_verdict": self.per_verdict,
             "confusion": self.confusion,
             "bands": self.bands,
+            "ece": round(self.ece, 4),
+            "reliability": self.reliability,
+            "confident_half": round(self.confident_half, 4),
             "misses": [m.to_dict() for m in self.misses],
         }
 
@@ -163,12 +170,20 @@ def evaluate(
     split: str = "all",
 ) -> EvaluationReport:
     """Run `triage` on every ticket and compute the report."""
+    return evaluate_results(tickets, [triage(t.text) for t in tickets], split)
+
+
+def evaluate_results(
+    tickets: Sequence[LabelledTicket],
+    results: Sequence[TriageResult],
+    split: str = "all",
+) -> EvaluationReport:
+    """The report for results already computed (cross-validation computes them fold by fold)."""
     report = EvaluationReport(split=split)
     confusion = {a: {p: 0 for p in VERDICTS} for a in VERDICTS}
     band_counts = {name: [0, 0] for name, _, _ in BANDS}
     right = top1 = top3 = 0
-    for t in tickets:
-        result = triage(t.text)
+    for t, result in zip(tickets, results, strict=True):
         confusion[t.label][result.verdict] = confusion[t.label].get(result.verdict, 0) + 1
         ok = result.verdict == t.label
         right += ok
@@ -228,7 +243,40 @@ def evaluate(
         name: {"n": c[0], "accuracy": round(c[1] / c[0], 4) if c[0] else 0.0}
         for name, c in band_counts.items()
     }
+    _calibration(
+        report,
+        [(r.confidence, r.verdict == t.label) for t, r in zip(tickets, results, strict=True)],
+    )
     return report
+
+
+def _calibration(report: EvaluationReport, scored: list[tuple[float, bool]]) -> None:
+    """Expected calibration error over ten equal-width bins, the table, and the confident half."""
+    bins: list[list[tuple[float, bool]]] = [[] for _ in range(CALIBRATION_BINS)]
+    for conf, ok in scored:
+        bins[min(CALIBRATION_BINS - 1, max(0, int(conf * CALIBRATION_BINS)))].append((conf, ok))
+    n = len(scored)
+    ece = 0.0
+    table = []
+    for i, b in enumerate(bins):
+        if not b:
+            continue
+        mean_conf = sum(c for c, _ in b) / len(b)
+        acc = sum(ok for _, ok in b) / len(b)
+        ece += len(b) / n * abs(mean_conf - acc)
+        table.append(
+            {
+                "bin": f"{i / CALIBRATION_BINS:.1f}-{(i + 1) / CALIBRATION_BINS:.1f}",
+                "n": len(b),
+                "confidence": round(mean_conf, 4),
+                "accuracy": round(acc, 4),
+            }
+        )
+    report.ece = ece
+    report.reliability = table
+    ranked = sorted(scored, key=lambda s: -s[0])
+    half = ranked[: max(1, n // 2)] if n else []
+    report.confident_half = sum(ok for _, ok in half) / len(half) if half else 0.0
 
 
 def render_report(report: EvaluationReport, max_misses: int = 50) -> str:
@@ -253,6 +301,10 @@ def render_report(report: EvaluationReport, max_misses: int = 50) -> str:
             f"{short[v]} P={m['precision']:.2f} R={m['recall']:.2f} F1={m['f1']:.2f}"
             for v, m in report.per_verdict.items()
         )
+    )
+    lines.append(
+        f"calibration: ECE {report.ece:.3f}, accuracy of the confident half "
+        f"{report.confident_half:.3f}"
     )
     lines.append(
         "accuracy by confidence: "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
-from triage_app.core.engine import TriageEngine
 from triage_app.core.result import TriageResult, VersionMention
 
 # Pluggable steps, so each area (releases, drafting, learning) owns its own code.
@@ -15,12 +15,18 @@ Drafter = Callable[[str, TriageResult, dt.date], str]
 ResultAdjuster = Callable[[str, TriageResult], TriageResult]
 
 
+class Triager(Protocol):
+    """What decides a verdict: the learned triage, or the lexical engine alone."""
+
+    def triage(self, text: str) -> TriageResult: ...
+
+
 class TriageService:
     """Runs one ticket through the engine and the optional steps; pure, thread-safe if the steps are."""
 
     def __init__(
         self,
-        engine: TriageEngine,
+        engine: Triager,
         resolve_versions: VersionResolver | None = None,
         draft: Drafter | None = None,
         adjusters: Sequence[ResultAdjuster] = (),
@@ -36,7 +42,7 @@ class TriageService:
         return self.pinned_today or dt.date.today()
 
     def verdict_only(self, text: str) -> TriageResult:
-        """The engine plus learned adjustments, without versions or draft (used by eval)."""
+        """The verdict and bullets, without versions or draft (used by eval)."""
         result = self.engine.triage(text)
         for adjust in self.adjusters:
             result = adjust(text, result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from triage_app.core.verdicts import VERDICT_LABELS
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, VERSION_SIDE
 
 if TYPE_CHECKING:
@@ -33,6 +34,14 @@ def highlights_for(result: TriageResult, text_length: int) -> list[Highlight]:
                         ev.start, ev.end, match.side, f"{side}: {match.title}\n(term “{ev.term}”)"
                     )
                 )
+    # The words that moved the verdict most: painted like evidence of the side they pulled to.
+    for item in result.extras.get("explanation", ()):
+        side = item.get("side", "in_scope")
+        for span in item.get("spans", ()):
+            start, end = int(span[0]), int(span[1])
+            if 0 <= start < end <= text_length:
+                towards = VERDICT_LABELS.get(result.verdict, result.verdict).lower()
+                out.append(Highlight(start, end, side, f"Moved the verdict towards {towards}"))
     for v in result.versions:
         if 0 <= v.start < v.end <= text_length:
             status = STATUS_LABELS.get(v.status, v.status)

@@ -82,6 +82,16 @@ class VerdictCard(QFrame):
         self.hint.setWordWrap(True)
         show_plain(self.hint)
         self.hint.setVisible(False)
+        self.why_label = QLabel("")
+        self.why_label.setObjectName("whyLabel")
+        self.why_label.setAccessibleName("Words that moved the verdict")
+        self.why_label.setWordWrap(True)
+        self.why_label.setToolTip(
+            "The words of the ticket that weighed most for this verdict; they are underlined in "
+            "the ticket."
+        )
+        show_plain(self.why_label)  # ticket words: never rich text
+        self.why_label.setVisible(False)
         self.override_note = QLabel("")
         self.override_note.setObjectName("overrideNote")
         self.override_note.setAccessibleName("Override note")
@@ -144,6 +154,7 @@ class VerdictCard(QFrame):
         conf_row.addWidget(self.confidence_bar, 1)
         header.addLayout(conf_row)
         header.addWidget(self.hint)
+        header.addWidget(self.why_label)
         header.addWidget(self.override_note)
 
         form = QFormLayout()
@@ -199,6 +210,7 @@ class VerdictCard(QFrame):
         self.confidence_label.setText("Paste a ticket to triage it.")
         self.confidence_bar.setValue(0)
         self.hint.setVisible(False)
+        self.why_label.setVisible(False)
         self.spans_note.setVisible(False)
         self.override_note.setVisible(False)
         self.match_model.set_matches([])
@@ -254,7 +266,14 @@ class VerdictCard(QFrame):
         pct = round(result.confidence * 100)
         self.confidence_label.setText(f"Confidence {pct}%")
         self.confidence_bar.setValue(pct)
-        self.hint.setVisible(not verdict_override and result.confidence < LOW_CONFIDENCE)
+        # The model says when it is unsure (its threshold is chosen on cross-validation so that
+        # verdicts above it are right 9 times in 10); results without one fall back to 0.5.
+        check = result.extras.get("check", result.confidence < LOW_CONFIDENCE)
+        self.hint.setVisible(not verdict_override and bool(check))
+        words = [str(item.get("term", "")) for item in result.extras.get("explanation", ())]
+        words = [w for w in dict.fromkeys(words) if w.strip()]
+        self.why_label.setText("Why: " + " · ".join(words) if words else "")
+        self.why_label.setVisible(bool(words) and not verdict_override)
         notes = []
         if verdict_override:
             notes.append(
@@ -263,6 +282,11 @@ class VerdictCard(QFrame):
         if bullet_override:
             top = result.top_match.title if result.top_match else "none"
             notes.append(f"Bullet chosen by you: {bullet_override} (triaged: {top}).")
+        if notes:
+            notes.append(
+                "This correction will be learned: the model is refitted with it once the triage "
+                "is saved (Knowledge Base > Corrections forgets it)."
+            )
         self.override_note.setText(" ".join(notes))
         self.override_note.setVisible(bool(notes))
         note = self._policy.spans_note if self._policy else ""

@@ -1,19 +1,29 @@
-"""Corrections: each override of a verdict or bullet, kept as evidence for later similar tickets."""
+"""Corrections: each override of a verdict or bullet, kept as a training example for the model."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from triage_app.core.learning import Correction, LearnedEvidence
-from triage_app.core.policy import Policy
 from triage_app.core.result import VERDICTS, TriageResult
-from triage_app.storage.database import KnowledgeBase
 
 CORRECTIONS = "corrections"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An engineer's verdict (and bullet) for one ticket, with the day it was made."""
+
+    id: int
+    text: str
+    verdict: str
+    bullet: str | None
+    date: str  # YYYY-MM-DD
+    original_verdict: str | None = None
+    original_bullet: str | None = None
 
 
 def create_tables(db: Database) -> None:
@@ -114,47 +124,6 @@ def undo_correction(db: Database, correction_id: int) -> bool:
         return False
     db.table(CORRECTIONS).delete(correction_id)
     return True
-
-
-def _stamp(db: Database) -> tuple[Any, ...]:
-    row = next(
-        iter(
-            db.query(
-                f"select count(*) as n, coalesce(max(id), 0) as m, "
-                f"coalesce(max(updated_at), '') as u from {CORRECTIONS}"
-            )
-        )
-    )
-    return (row["n"], row["m"], row["u"])
-
-
-class LearnedAdjuster:
-    """A TriageService adjuster backed by the corrections table.
-
-    It rebuilds its index only when the table changed (a cheap count/max probe per triage), so a
-    correction made in the GUI or imported with a bundle applies to the very next ticket.
-    """
-
-    def __init__(self, kb: KnowledgeBase, policy: Policy) -> None:
-        self.kb = kb
-        self.policy = policy
-        self._guard = threading.Lock()
-        self._stamp: tuple[Any, ...] | None = None
-        self._evidence = LearnedEvidence([], policy.side_of)
-
-    def evidence(self) -> LearnedEvidence:
-        with self.kb.lock:
-            stamp = _stamp(self.kb.db)
-            with self._guard:
-                if stamp != self._stamp:
-                    self._evidence = LearnedEvidence(
-                        list_corrections(self.kb.db), self.policy.side_of
-                    )
-                    self._stamp = stamp
-                return self._evidence
-
-    def __call__(self, text: str, result: TriageResult) -> TriageResult:
-        return self.evidence().adjust(text, result)
 
 
 def _inserted_id(pk: object) -> int:

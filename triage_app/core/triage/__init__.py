@@ -1,0 +1,1 @@
+"""Is it ours? The learned verdict: features, the model, its training and its evaluation."""
