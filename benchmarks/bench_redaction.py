@@ -28,6 +28,14 @@ CASES = [
     ("aws_secret_access_key=", "aws_secret_access_key=", 20_000),
     ("Bearer runs", "Bearer ", 50_000),
     ("a@ runs", "a@", 100_000),
+    ('password: " runs', 'password: "', 50_000),
+    ("k8s env pairs", "- name: DB_PASSWORD\n", 20_000),
+    ("curl -u runs", "curl -u ", 50_000),
+    ("docker login -p args", "-p ", 100_000),
+    ("htpasswd args", "a ", 100_000),
+    ("--password runs", "--password ", 50_000),
+    ("ghp_ + long run", "a", 400_000),
+    ("version-like IPs", "prefect==1.2.3.4 from ", 30_000),
 ]
 
 
@@ -44,6 +52,12 @@ def _text(name: str, unit: str, times: int) -> str:
         return "x://" + unit * times + ":" + "p" * times
     if name == "a_ runs":
         return unit * times + "password"
+    if name == "docker login -p args":
+        return "docker login " + unit * times
+    if name == "htpasswd args":
+        return "htpasswd -b " + unit * times
+    if name == "ghp_ + long run":
+        return "ghp_" + unit * times
     return unit * times
 
 

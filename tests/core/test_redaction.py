@@ -140,8 +140,10 @@ def test_false_positives_on_dev_tickets(dev_tickets_path: Path) -> None:
             version_tokens += 1
             assert token in result.text
     assert len(tickets) == 81 and version_tokens >= 80
-    # None of these tickets contains a real secret or personal datum: every item would be a false positive.
-    assert masked == []
+    # One ticket gives its server's real basic-auth setting (PREFECT_SERVER_API_AUTH_STRING="admin:admin"):
+    # that is a credential and is masked. Nothing else in them is secret or personal: any other item
+    # would be a false positive.
+    assert masked == [("basic-auth-401-18341", r.SECRET_VALUE, "admin:admin")]
 
 
 @pytest.mark.parametrize(
@@ -158,6 +160,21 @@ def test_false_positives_on_dev_tickets(dev_tickets_path: Path) -> None:
         "aws_secret_access_key=" * 20_000,
         "Bearer " * 50_000,
         "a@" * 100_000,
+        'password: "' * 50_000,
+        "password: 'x" * 50_000,
+        "- name: DB_PASSWORD\n" * 20_000,
+        "curl -u " * 50_000,
+        "mysql -p" * 50_000,
+        "docker login " + "-p " * 100_000,
+        "htpasswd -b " + "a " * 100_000,
+        "--password " * 50_000,
+        "?sig=" * 50_000 + "a" * 100_000,
+        "ghp_" + "a" * 400_000,
+        "sk-" + "a" * 400_000 + "T3BlbkFJ",
+        "hooks.slack.com/services/" * 20_000,
+        "a://" + "a" * 400_000 + "@",
+        "prefect==1.2.3.4 from " * 30_000,
+        'x_authToken="' + "a" * 400_000,
     ],
     ids=lambda t: t[:12],
 )

@@ -68,8 +68,7 @@ class RedactionDialog(QDialog):
         self._scan()
 
     def _scan(self) -> None:
-        kinds = redaction.ALL_KINDS if self.personal.isChecked() else redaction.DEFAULT_KINDS
-        self._items = redaction.find_redactions(self.text, kinds, self.allow)
+        self._items = redaction.find_redactions(self.text, self.kinds(), self.allow)
         self.items_list.blockSignals(True)
         self.items_list.clear()
         for item in self._items:
@@ -89,6 +88,14 @@ class RedactionDialog(QDialog):
 
     def found(self) -> list[redaction.Redaction]:
         return list(self._items)
+
+    def kinds(self) -> tuple[str, ...]:
+        return redaction.kinds_for(self.personal.isChecked())
+
+    def sent_as_is(self) -> list[str]:
+        """The originals the engineer unchecked: they are sent, in the subject too."""
+        kept = set(map(id, self.kept_masked()))
+        return [item.original for item in self._items if id(item) not in kept]
 
     def outgoing(self) -> str:
         return redaction.apply_redactions(self.text, self.kept_masked())
