@@ -277,12 +277,8 @@ def _secret_for_name(name: str, value: str) -> bool:
     last = words[-1].lower() if words else ""
     if last == "auth":  # docker config.json "auth": base64 of user:password
         return _is_basic_credential(value)
-    if (
-        last in ("pass", "pwd")
-        and len(words) > 1
-        and not re.search(r"[_.-]p(?:ass|wd)$", name, re.I)
-    ):
-        return name[-4].isupper() or name[-3].isupper()  # dbPass, dbPwd; not bypass, compass
+    if last.endswith(("pass", "pwd", "auth")) and last not in ("pass", "pwd"):
+        return False  # bypass, compass, oauth: only DB_PASS, dbPass, PWD-style names count
     if last in _WEAK_WORDS and _REFERENCE.fullmatch(value):
         return False
     return not value.startswith(("/", "~/", "./"))  # a path: --token-file style settings
