@@ -285,12 +285,12 @@ def _secret_for_name(name: str, value: str) -> bool:
 
 
 def _assignments(text: str) -> Iterator[tuple[int, int]]:
-    for m in _QUERY_SECRET.finditer(text):
-        if _is_real_value(m.group(1)):
-            yield m.start(1), m.end(1)
-    for m in _ENV_PAIR.finditer(text):
-        start, end = _value_span(m, 2)
-        if _secret_for_name(m.group(1).lstrip("-"), text[start:end]):
+    for query in _QUERY_SECRET.finditer(text):
+        if _is_real_value(query.group(1)):
+            yield query.start(1), query.end(1)
+    for pair in _ENV_PAIR.finditer(text):
+        start, end = _value_span(pair, 2)
+        if _secret_for_name(pair.group(1).lstrip("-"), text[start:end]):
             yield start, end
     pos = 0
     while (m := _ASSIGNMENT.search(text, pos)) is not None:
