@@ -99,3 +99,18 @@ def test_a_folder_is_refused_and_untouched(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         write_atomic(tmp_path, "x")
     assert list(tmp_path.iterdir()) == []
+
+
+@POSIX
+def test_a_read_only_file_is_refused_like_a_shell_redirect(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "frozen.csv"
+    out.write_text("keep\n")
+    out.chmod(0o444)
+    if os.access(out, os.W_OK):  # root may write anything: ask as an ordinary user would
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: mode != os.W_OK and real_access(p, mode))
+    with pytest.raises(PermissionError):
+        write_atomic(out, "new\n")
+    assert out.read_text() == "keep\n"

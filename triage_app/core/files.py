@@ -91,6 +91,9 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         return
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(21, "Is a directory", str(path))
+    if info is not None and not os.access(target, os.W_OK):
+        # A shell's `>` refuses a file we may not write; a rename would quietly replace it.
+        raise PermissionError(13, "Permission denied", str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _umask_mode()
     folder = target.parent if str(target.parent) else Path(".")
     tmp = _write_temp(folder, target.name, payload, mode)
