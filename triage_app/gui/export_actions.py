@@ -139,8 +139,9 @@ class DraftActions(QObject):
         services = self.window.services
         allow = (services.policy.support_email,) if services else ()
         personal = self.window.settings.text(SETTING_PERSONAL, "") == "1"
-        dialog = RedactionDialog(text, purpose, allow, personal, self.window)
         ref, ticket = self.fields.ticket_ref.text(), self.window.state.text
+        subject_from = (ref, ticket) if purpose == "export" else None
+        dialog = RedactionDialog(text, purpose, allow, personal, self.window, subject_from)
         if not dialog.found() and not personal:
             self.last_redactions = []  # nothing to show: keyboard flow stays one keystroke
             return export.outgoing_message(text, ref, ticket, redaction.DEFAULT_KINDS, allow)
