@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "triage_app.commands.history",
     "triage_app.commands.kb",
     "triage_app.commands.draft",
+    "triage_app.commands.redact",
     "triage_app.commands.releases",
     "triage_app.commands.gui",
 )

@@ -51,6 +51,51 @@ CASES = [
     (r.PHONE, "call +44 20 7183 8750 now", "+44 20 7183 8750"),
     (r.PHONE, "call (415) 555-0100 now", "(415) 555-0100"),
     (r.IP_ADDRESS, "node 10.12.3.45 is down", "10.12.3.45"),
+    # The misses issue 15 listed, one of each.
+    (
+        r.SECRET_VALUE,
+        '"SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE1"',
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE1",
+    ),
+    (
+        r.SECRET_VALUE,
+        '"SessionToken": "IQoJb3JpZ2luX2VjEXAMPLE+token/x="',
+        "IQoJb3JpZ2luX2VjEXAMPLE+token/x=",
+    ),
+    (r.API_TOKEN, "cloned with ghp_" + "a1B2" * 9 + " today", "ghp_" + "a1B2" * 9),
+    (r.API_TOKEN, "SLACK xoxp-1234-5678-abcdefABCDEF ok", "xoxp-1234-5678-abcdefABCDEF"),
+    (
+        r.WEBHOOK,
+        "https://hooks.slack.com/services/T0001/B0002/XyZ123abcDEF456ghi",
+        "T0001/B0002/XyZ123abcDEF456ghi",
+    ),
+    (
+        r.API_TOKEN,
+        "the key AIza" + "SyD4-x_9" * 4 + "abc is public?",
+        "AIza" + "SyD4-x_9" * 4 + "abc",
+    ),
+    (r.CLI_PASSWORD, "curl -u admin:Pa55word! https://x", "Pa55word!"),
+    (r.SECRET_VALUE, "PREFECT_SERVER_API_AUTH_STRING=admin:Pa55word", "admin:Pa55word"),
+    (r.SECRET_VALUE, "AccountName=a;AccountKey=abc123+/xyz==;EndpointSuffix=core", "abc123+/xyz=="),
+    (
+        r.SECRET_VALUE,
+        "https://a.blob.core.windows.net/c?sv=2022&sig=AbC123%2Bxyz%3D",
+        "AbC123%2Bxyz%3D",
+    ),
+    (r.SECRET_VALUE, "    client-key-data: LS0tLS1CRUdJTiBSU0Eg", "LS0tLS1CRUdJTiBSU0Eg"),
+    (r.SECRET_VALUE, "  adminPassword: Gr4fana!", "Gr4fana!"),
+    (r.CLI_PASSWORD, "mysql -u root -pS3cret42 prefect", "S3cret42"),
+    (r.CLI_PASSWORD, "docker login -u ci -p D0ck3rPw registry", "D0ck3rPw"),
+    (r.CLI_PASSWORD, "sshpass -p 'Ssh9pass' ssh host", "Ssh9pass"),
+    (r.API_TOKEN, "vault login hvs.CAESIJ1a2b3c4d5e6f7g8h9", "hvs.CAESIJ1a2b3c4d5e6f7g8h9"),
+    (r.API_TOKEN, "token glpat-Ab12Cd34Ef56Gh78Ij90", "glpat-Ab12Cd34Ef56Gh78Ij90"),
+    (r.API_TOKEN, "key sk_live_4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+    (r.SECRET_VALUE, "//registry.npmjs.org/:_authToken=abc123-def456", "abc123-def456"),
+    (
+        r.SECRET_VALUE,
+        '{"auths": {"r.io": {"auth": "dXNlcjpwYXNzd29yZA=="}}}',
+        "dXNlcjpwYXNzd29yZA==",
+    ),
 ]
 
 
@@ -114,6 +159,10 @@ def test_allowlist_and_overlaps() -> None:
         "Prefect 3.4.7, prefect==2.19.4, chart 2026.7.23210422, prefect-cloud-0.8.1.tgz, k8s 1.29",
         "released 2025-06-12, python3.12, postgres 15, port 4200, 1.2.3.4.5",
         "our flow ran at 12:30 and 14:45, see issue #7011",
+        "prefect==2.19.3.1, Prefect 2.19.3.1, version: 2.19.3.1, upgraded from 2.19.3.1 to 2.20.0.1",
+        "pod prefect-server-7d9f8b6c5-x2kqz, docker run -p 4200:4200, mysql -u prefect -p db",
+        "existingSecret: prefect-db-secret, apiKeySecret: prefect-api-key, max_tokens: 4096",
+        'curl -u $USER:$PASS https://x, "auth": false, token: {{ .Values.token }}',
     ],
 )
 def test_look_alikes_are_never_masked(text: str) -> None:
@@ -141,8 +190,11 @@ def test_false_positives_on_sample_tickets(sample_tickets_path: Path) -> None:
             version_tokens += 1
             assert token in result.text
     assert len(tickets) == 90 and version_tokens >= 40
-    # The tickets hold no secret: what is masked is the addresses, mails and phones they name.
-    assert {kind for _id, kind, _o in masked} == {"ip_address", "email", "phone"}
+    # One ticket gives its server's basic-auth setting (PREFECT_SERVER_API_AUTH_STRING=admin:pass):
+    # a credential, masked. Otherwise only the addresses, mails and phones they name are masked.
+    secrets = [(i, o) for i, kind, o in masked if kind == r.SECRET_VALUE]
+    assert secrets == [("c0055", "admin:pass")]
+    assert {kind for _id, kind, _o in masked} == {"ip_address", "email", "phone", r.SECRET_VALUE}
     assert ("c0346", "ip_address", "10.188.0.1") in masked
 
 
@@ -160,6 +212,21 @@ def test_false_positives_on_sample_tickets(sample_tickets_path: Path) -> None:
         "aws_secret_access_key=" * 20_000,
         "Bearer " * 50_000,
         "a@" * 100_000,
+        'password: "' * 50_000,
+        "password: 'x" * 50_000,
+        "- name: DB_PASSWORD\n" * 20_000,
+        "curl -u " * 50_000,
+        "mysql -p" * 50_000,
+        "docker login " + "-p " * 100_000,
+        "htpasswd -b " + "a " * 100_000,
+        "--password " * 50_000,
+        "?sig=" * 50_000 + "a" * 100_000,
+        "ghp_" + "a" * 400_000,
+        "sk-" + "a" * 400_000 + "T3BlbkFJ",
+        "hooks.slack.com/services/" * 20_000,
+        "a://" + "a" * 400_000 + "@",
+        "prefect==1.2.3.4 from " * 30_000,
+        'x_authToken="' + "a" * 400_000,
     ],
     ids=lambda t: t[:12],
 )

@@ -70,6 +70,7 @@ def test_copy_masks_secrets_with_per_item_undo(qtbot: QtBot, window: MainWindow)
     html = clip.mimeData().html()
     assert "[redacted Prefect API key]" in html and "<script" not in html
     assert seen[0].items_list.count() == 2
+    assert seen[0].subject.isHidden()  # a copy has no subject
 
     def undo_bearer(dialog: QDialog) -> bool:
         assert isinstance(dialog, RedactionDialog)
@@ -162,3 +163,43 @@ def test_template_editor_validates_saves_and_resets(qtbot: QtBot, window: MainWi
     editor.reset()
     assert editor.edit.toPlainText().startswith("Hi {customer_name|there}")
     assert not editor.reset_button.isEnabled()
+
+
+def test_exported_subject_is_masked_like_the_body(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Subject comes from the ticket's first line; it is masked by the same engine, and a value
+    # the engineer chose to send in the preview (unchecked) stays in the subject as in the body.
+    password = "Tr0ub4dor&3x"
+    ticket = f"PREFECT_API_KEY={KEY} password: {password} worker crash\n\n" + SPANS_BOTH_TICKET
+    triage_and_wait(qtbot, window, ticket)
+    window.draft_pane.edit.appendPlainText(f"password: {password}")
+    shown: list[RedactionDialog] = []
+    window.draft_actions.run_dialog = lambda dialog: shown.append(dialog) or True
+    fake_save(monkeypatch, tmp_path / "reply.eml")
+    with qtbot.waitSignal(window.draftExported):
+        window.draft_pane.export_button.click()
+    data = (tmp_path / "reply.eml").read_bytes()
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    assert msg["Subject"].startswith("Re: PREFECT_API_KEY=[redacted Prefect API key] password:")
+    assert KEY.encode() not in data and password.encode() not in data
+    # The preview shows that subject, as plain text, above the list.
+    label = shown[0].subject
+    assert not label.isHidden() and label.textFormat() == label.textFormat().PlainText
+    assert label.text() == f"Subject: {msg['Subject']}"
+
+    def send_password(dialog: QDialog) -> bool:
+        assert isinstance(dialog, RedactionDialog)
+        dialog.items_list.item(0).setCheckState(dialog.items_list.item(0).checkState().Unchecked)
+        assert password in dialog.subject.text() and KEY not in dialog.subject.text()
+        return True
+
+    window.draft_actions.run_dialog = send_password
+    fake_save(monkeypatch, tmp_path / "second.eml")
+    with qtbot.waitSignal(window.draftExported):
+        window.draft_pane.export_button.click()
+    second = email.message_from_bytes(
+        (tmp_path / "second.eml").read_bytes(), policy=email.policy.default
+    )
+    assert password in second["Subject"] and password in second.get_content()
+    assert KEY not in second["Subject"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.history import save_to_history
 from triage_app.commands.output import read_input_file, write_output_file
+from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import TriageResult
 from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
-        writer.writerows(_csv_row(o) for o in results)
+        writer.writerows(safe_dict(_csv_row(o)) for o in results)
     else:
         for obj in results:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")

@@ -96,29 +96,27 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     result = services.triage.triage(text, today, with_draft=False)
     inputs = DraftInputs().with_fields(fields)
     draft = drafter_for(services).draft(result, today, inputs, keep_notes=False)
-    if not args.no_redact:
-        kinds = redaction.ALL_KINDS if args.redact_personal else redaction.DEFAULT_KINDS
-        masked = redaction.redact(draft, kinds, allow=(services.policy.support_email,))
-        draft = masked.text
-        if masked.items:
-            labels = ", ".join(sorted({item.label for item in masked.items}))
-            print(
-                f"triage-app: masked {len(masked.items)} item(s): {labels} (--no-redact keeps them)",
-                file=sys.stderr,
-            )
-    ref = inputs.ticket_ref
+    kinds = None if args.no_redact else redaction.kinds_for(args.redact_personal)
+    message = export.outgoing_message(
+        draft, inputs.ticket_ref, text, kinds, allow=(services.policy.support_email,)
+    )
+    if message.items:
+        print(
+            f"triage-app: masked {len(message.items)} item(s): {', '.join(message.labels())}"
+            " (--no-redact keeps them)",
+            file=sys.stderr,
+        )
+    data = export.render(message.body, fmt, message.subject)
     if args.output is None:
-        data = export.render(draft, fmt, export.subject_for(ref, text))
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
     try:
         if args.output.is_dir():
-            written = export.export_draft(args.output, draft, fmt, ref, text, today)
-            path = written.path
+            path = export.export_rendered(args.output, data, fmt, message.ticket_ref, today).path
         else:
             path = args.output
-            export.write_export(path, export.render(draft, fmt, export.subject_for(ref, text)))
+            export.write_export(path, data)
     except export.ExportError as exc:
         raise UsageError(str(exc)) from None
     print(f"triage-app: draft written to {path}", file=sys.stderr)

@@ -1,4 +1,9 @@
-"""Export a reply draft as plain text, Markdown or an unsent .eml message; safe file names, atomic writes."""
+"""Export a reply draft as plain text, Markdown or an unsent .eml message; safe file names, atomic writes.
+
+Everything that leaves goes through outgoing_message() first: the body, the Subject (built from the
+ticket's reference or first line) and the reference used in the file name are masked by the same
+redaction engine with the same kinds, for the CLI `draft`, the GUI export and the clipboard alike.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import datetime as dt
 import email.policy
 import errno
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
+from triage_app.core import redaction
 from triage_app.core.files import write_new_atomic
 from triage_app.core.templates import strip_agent_notes, tidy
 
@@ -73,6 +80,54 @@ def subject_for(ticket_ref: str = "", ticket_text: str = "") -> str:
         return f"Re: {ref}"
     line = first_line(ticket_text)
     return f"Re: {line}" if line else DEFAULT_SUBJECT
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What leaves the app: the body, its Subject and the ticket reference, all masked alike."""
+
+    body: str
+    subject: str
+    ticket_ref: str
+    items: tuple[redaction.Redaction, ...]  # what was masked in the body
+
+    def labels(self) -> list[str]:
+        return sorted({item.label for item in self.items})
+
+
+def outgoing_message(
+    body: str,
+    ticket_ref: str = "",
+    ticket_text: str = "",
+    kinds: Iterable[str] | None = redaction.DEFAULT_KINDS,
+    allow: Iterable[str] = (),
+) -> OutgoingMessage:
+    """Mask body, subject and reference with one engine; `kinds=None` sends them as they are.
+
+    `allow` lists values the engineer chose to send (unchecked in the preview, the support
+    address): they stay in the subject too, and everything else the engine finds is masked there.
+    """
+    if kinds is None:
+        return OutgoingMessage(body, subject_for(ticket_ref, ticket_text), ticket_ref, ())
+    kinds, allow = tuple(kinds), tuple(allow)
+    masked = redaction.redact(body, kinds, allow)
+    ref = redaction.redact(ticket_ref, kinds, allow).text if ticket_ref else ""
+    # The whole first line is read before it is cut to a subject, so a secret is masked whole.
+    first = first_line(redaction.redact(_first_text_line(ticket_text), kinds, allow).text)
+    subject = redaction.redact(subject_for(ref, first), kinds, allow).text
+    return OutgoingMessage(masked.text, subject, ref, masked.items)
+
+
+def _first_text_line(text: str) -> str:
+    """The first non-blank line of `text`, read line by line (a 10 MB paste is not split whole)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            return text[start:end]
+        start = end + 1
+    return ""
 
 
 def to_markdown(draft: str) -> str:
@@ -161,9 +216,19 @@ def export_draft(
     day: dt.date | None = None,
     when: dt.datetime | None = None,
 ) -> ExportedFile:
-    """Write the draft into `folder` under a new name (name.txt, name-2.txt, ...); never overwrites."""
-    day = day or dt.date.today()
+    """Write the draft into `folder` under a new name (name.txt, name-2.txt, ...); never overwrites.
+
+    The draft is written as given: callers pass outgoing_message()'s body, subject and reference.
+    """
     data = render(draft, fmt, subject_for(ticket_ref, ticket_text), when)
+    return export_rendered(folder, data, fmt, ticket_ref, day)
+
+
+def export_rendered(
+    folder: Path, data: bytes, fmt: str, ticket_ref: str = "", day: dt.date | None = None
+) -> ExportedFile:
+    """Write rendered bytes into `folder` under a new name from reference and date."""
+    day = day or dt.date.today()
     if not folder.is_dir():
         raise ExportError(
             f"The folder {folder} does not exist. Choose another folder. The draft is still in the app.",

@@ -1,21 +1,68 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename, so a file is complete or absent."""
+"""The one file writer for every output: atomic for regular files, in place for devices and FIFOs.
+
+A regular file is written to a temporary file in the same folder and renamed over the old one, so it
+is complete or untouched; the replacement keeps the old file's permission bits (a new file gets the
+umask's, like a shell redirect). A symlink is followed and its target written; the link stays. A
+special file (/dev/null, a FIFO, a terminal) cannot be replaced without breaking the machine, so it
+is opened and written in place.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def _write_temp(path: Path, payload: bytes) -> str:
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+def _umask_mode() -> int:
+    """The mode a new file gets from open(): 0o666 less the process umask.
+
+    Linux reports the umask in /proc; elsewhere os.umask is set and restored (a brief change that
+    another thread creating a file at that instant could see, hence the /proc read first).
+    """
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii") as fh,
+    ):
+        for line in fh:
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _target(path: Path) -> Path:
+    """Where a write to `path` lands: a symlink (chain) resolved to its final target."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _existing(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def _is_special(info: os.stat_result | None) -> bool:
+    return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
+
+
+def _write_in_place(path: Path, payload: bytes) -> None:
+    with open(path, "wb") as fh:  # a device or FIFO: no rename, no truncate beyond open's own
+        fh.write(payload)
+
+
+def _write_temp(folder: Path, name: str, payload: bytes, mode: int) -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp made it 0600
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -23,12 +70,37 @@ def _write_temp(path: Path, payload: bytes) -> str:
     return tmp
 
 
+def _keep_owner(tmp: str, info: os.stat_result) -> None:
+    """As root, the replacement keeps the old file's owner; an ordinary user cannot and need not."""
+    if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+        with contextlib.suppress(OSError):
+            os.chown(tmp, info.st_uid, info.st_gid)
+
+
+def _payload(data: str | bytes, encoding: str) -> bytes:
+    return data.encode(encoding) if isinstance(data, str) else data
+
+
 def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write (replacing any existing file) through a temporary file and os.replace."""
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    tmp = _write_temp(path, payload)
+    """Write `data` to `path`, replacing a regular file atomically and keeping mode, owner and links."""
+    payload = _payload(data, encoding)
+    target = _target(path)
+    info = _existing(target)
+    if _is_special(info):
+        _write_in_place(target, payload)
+        return
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if info is not None and not os.access(target, os.W_OK):
+        # A shell's `>` refuses a file we may not write; a rename would quietly replace it.
+        raise PermissionError(13, "Permission denied", str(path))
+    mode = stat.S_IMODE(info.st_mode) if info is not None else _umask_mode()
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp = _write_temp(folder, target.name, payload, mode)
     try:
-        os.replace(tmp, path)
+        if info is not None:
+            _keep_owner(tmp, info)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -36,22 +108,31 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
 
 
 def write_new_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Like write_atomic, but never replaces an existing file: raises FileExistsError instead.
+    """Like write_atomic, but never replaces an existing regular file: raises FileExistsError.
 
-    os.link fails when the target exists, which makes the check and the rename one atomic step;
-    file systems without hard links fall back to a check followed by os.replace.
+    Special files are still written in place (`draft -o /dev/null`). os.link fails when the target
+    exists, which makes the check and the rename one atomic step; file systems without hard links
+    fall back to a check followed by os.replace.
     """
-    payload = data.encode(encoding) if isinstance(data, str) else data
-    tmp = _write_temp(path, payload)
+    payload = _payload(data, encoding)
+    target = _target(path)
+    info = _existing(target)
+    if _is_special(info):
+        _write_in_place(target, payload)
+        return
+    if info is not None:
+        raise FileExistsError(17, "File exists", str(path))
+    folder = target.parent if str(target.parent) else Path(".")
+    tmp = _write_temp(folder, target.name, payload, _umask_mode())
     try:
         try:
-            os.link(tmp, path)
+            os.link(tmp, target)
         except FileExistsError:
             raise
         except OSError:
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
+            if target.exists():
+                raise FileExistsError(17, "File exists", str(path)) from None
+            os.replace(tmp, target)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

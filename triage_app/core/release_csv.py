@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from triage_app.core.csv_cells import safe_row, unquote_cell
 from triage_app.core.releases import Release, parse_version, version_key
 
 REQUIRED_COLUMNS = ("product", "version", "release_date")
@@ -116,7 +117,8 @@ def parse_release_text(text: str, source: str = "releases.csv") -> list[Release]
                 Problem(source, line, "", f"{len(row)} fields, but the header has {len(header)}")
             )
         else:
-            release = _parse_row(dict(zip(header, row, strict=True)), source, line, problems)
+            cells = dict(zip(header, (unquote_cell(c) for c in row), strict=True))
+            release = _parse_row(cells, source, line, problems)
             if release is not None:
                 ident = (release.product, release.key)
                 if ident in seen:
@@ -204,14 +206,16 @@ def export_release_csv(releases: Iterable[Release]) -> str:
     writer.writerow(ALL_COLUMNS)
     for r in sorted(releases, key=lambda r: (r.product, version_key(r.version))):
         writer.writerow(
-            [
-                r.product,
-                r.version,
-                r.release_date.isoformat(),
-                r.name,
-                r.app_version,
-                "" if r.support_months is None else str(r.support_months),
-                "true" if r.prerelease else "false",
-            ]
+            safe_row(
+                [
+                    r.product,
+                    r.version,
+                    r.release_date.isoformat(),
+                    r.name,
+                    r.app_version,
+                    "" if r.support_months is None else str(r.support_months),
+                    "true" if r.prerelease else "false",
+                ]
+            )
         )
     return out.getvalue()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from triage_app.core import redaction
     from triage_app.core.drafting import Drafter
+    from triage_app.core.export import OutgoingMessage
     from triage_app.gui.main_window import MainWindow
     from triage_app.gui.state import CurrentTriage
 
@@ -124,8 +125,10 @@ class DraftActions(QObject):
 
     # -------------------------------------------------------------- outgoing text
 
-    def outgoing(self, purpose: str) -> str | None:
-        """Agent notes stripped, then the redaction preview; None when the engineer cancels."""
+    def outgoing(self, purpose: str) -> OutgoingMessage | None:
+        """Agent notes stripped, the redaction preview, then body, subject and reference masked
+        alike (core/export.outgoing_message); None when the engineer cancels."""
+        from triage_app.core import export, redaction
         from triage_app.core.templates import strip_agent_notes
         from triage_app.gui.redaction_dialog import RedactionDialog
 
@@ -136,15 +139,19 @@ class DraftActions(QObject):
         services = self.window.services
         allow = (services.policy.support_email,) if services else ()
         personal = self.window.settings.text(SETTING_PERSONAL, "") == "1"
-        dialog = RedactionDialog(text, purpose, allow, personal, self.window)
+        ref, ticket = self.fields.ticket_ref.text(), self.window.state.text
+        subject_from = (ref, ticket) if purpose == "export" else None
+        dialog = RedactionDialog(text, purpose, allow, personal, self.window, subject_from)
         if not dialog.found() and not personal:
-            self.last_redactions = []
-            return text  # nothing to show: keyboard flow stays one keystroke
+            self.last_redactions = []  # nothing to show: keyboard flow stays one keystroke
+            return export.outgoing_message(text, ref, ticket, redaction.DEFAULT_KINDS, allow)
         if not self.run_dialog(dialog):
             return None
         self.window.settings.set(SETTING_PERSONAL, "1" if dialog.personal.isChecked() else "")
         self.last_redactions = dialog.kept_masked()
-        return dialog.outgoing()
+        return export.outgoing_message(
+            dialog.outgoing(), ref, ticket, dialog.kinds(), (*allow, *dialog.sent_as_is())
+        )
 
     def _record(self, fmt: str, destination: str) -> None:
         """Each copy and export is kept with the triage in history: when, format, where, what was masked."""
@@ -158,9 +165,10 @@ class DraftActions(QObject):
         recorder.record_export(destination, fmt, masked)
 
     def copy(self) -> None:
-        text = self.outgoing("copy")
-        if text is None:
+        message = self.outgoing("copy")
+        if message is None:
             return
+        text = message.body
         mime = QMimeData()
         mime.setText(text)
         mime.setHtml(rich_html(text))
@@ -178,11 +186,11 @@ class DraftActions(QObject):
 
         window = self.window
         filters = _filters()
-        text = self.outgoing("export")
-        if text is None:
+        message = self.outgoing("export")
+        if message is None:
             return
         day = window.services.triage.today() if window.services else dt.date.today()
-        ref = self.fields.ticket_ref.text()
+        ref = message.ticket_ref  # masked like the subject: it names the file
         folder = self.export_folder()
         stem = export.file_stem(ref, day)
         suggested = next(
@@ -213,7 +221,7 @@ class DraftActions(QObject):
             )
             renamed = f" ({path.name} exists and was kept)"
             path = free
-        data = export.render(text, fmt, export.subject_for(ref, window.state.text))
+        data = export.render(message.body, fmt, message.subject)
         try:
             export.write_export(path, data)
         except export.ExportError as exc:

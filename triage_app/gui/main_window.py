@@ -853,18 +853,12 @@ class MainWindow(QMainWindow):
 
 
 def write_text_atomic(path: Path, text: str) -> str:
-    """Write through QSaveFile (temp file + rename): the file is complete or untouched. '' or the error."""
-    from PySide6.QtCore import QSaveFile
+    """Write through the one file writer (core/files.py: atomic, keeps mode and symlinks, writes
+    /dev/null and FIFOs in place). '' or the error, for the message the window shows."""
+    from triage_app.core.files import write_atomic
 
-    f = QSaveFile(str(path))
-    if not f.open(QSaveFile.OpenModeFlag.WriteOnly):
-        return f.errorString()
-    data = text.encode("utf-8")
-    if f.write(data) != len(data):
-        error = f.errorString()
-        f.cancelWriting()
-        f.commit()
-        return error
-    if not f.commit():
-        return f.errorString() or "the file could not be written"
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        return exc.strerror or str(exc)
     return ""

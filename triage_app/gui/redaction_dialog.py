@@ -28,7 +28,9 @@ class RedactionDialog(QDialog):
         allow: tuple[str, ...] = (),
         personal: bool = False,
         parent: QWidget | None = None,
+        subject_from: tuple[str, str] | None = None,
     ) -> None:
+        """`subject_from` (ticket reference, ticket text): an export shows the Subject it will get."""
         super().__init__(parent)
         self.setObjectName("redactionDialog")
         self.setWindowTitle("Check what leaves the app")
@@ -37,6 +39,12 @@ class RedactionDialog(QDialog):
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
+        self.subject_from = subject_from
+        self.subject = QLabel()
+        self.subject.setObjectName("redactionSubject")
+        self.subject.setTextFormat(Qt.TextFormat.PlainText)  # ticket text is never rendered as HTML
+        self.subject.setWordWrap(True)
+        self.subject.setVisible(subject_from is not None)
         self.personal = QCheckBox("Also mask e-mail addresses, phone numbers and IP addresses")
         self.personal.setObjectName("redactPersonal")
         self.personal.setChecked(personal)
@@ -56,6 +64,7 @@ class RedactionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.subject)
         layout.addWidget(self.personal)
         layout.addWidget(self.items_list, 1)
         layout.addWidget(QLabel("Preview:"))
@@ -68,8 +77,7 @@ class RedactionDialog(QDialog):
         self._scan()
 
     def _scan(self) -> None:
-        kinds = redaction.ALL_KINDS if self.personal.isChecked() else redaction.DEFAULT_KINDS
-        self._items = redaction.find_redactions(self.text, kinds, self.allow)
+        self._items = redaction.find_redactions(self.text, self.kinds(), self.allow)
         self.items_list.blockSignals(True)
         self.items_list.clear()
         for item in self._items:
@@ -90,6 +98,14 @@ class RedactionDialog(QDialog):
     def found(self) -> list[redaction.Redaction]:
         return list(self._items)
 
+    def kinds(self) -> tuple[str, ...]:
+        return redaction.kinds_for(self.personal.isChecked())
+
+    def sent_as_is(self) -> list[str]:
+        """The originals the engineer unchecked: they are sent, in the subject too."""
+        kept = set(map(id, self.kept_masked()))
+        return [item.original for item in self._items if id(item) not in kept]
+
     def outgoing(self) -> str:
         return redaction.apply_redactions(self.text, self.kept_masked())
 
@@ -103,3 +119,10 @@ class RedactionDialog(QDialog):
         else:
             self.heading.setText("Nothing to mask was found.")
         self.preview.setPlainText(self.outgoing())
+        if self.subject_from is not None:
+            from triage_app.core.export import outgoing_message
+
+            ref, ticket = self.subject_from
+            allow = (*self.allow, *self.sent_as_is())
+            sent = outgoing_message("", ref, ticket, self.kinds(), allow)
+            self.subject.setText(f"Subject: {sent.subject}")

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
 
 TRIAGES = "triages"
@@ -542,7 +543,7 @@ def export_text(db: Database, fmt: str, flt: HistoryFilter | None = None) -> str
         writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
         writer.writeheader()
         for entry in iter_all(db, flt):
-            writer.writerow(entry.to_dict())
+            writer.writerow(safe_dict(entry.to_dict()))
     else:
         for entry in iter_all(db, flt):
             obj = entry.to_dict(with_result=get_result_dict(db, entry.id) or {})
