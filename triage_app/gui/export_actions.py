@@ -206,13 +206,12 @@ class DraftActions(QObject):
         if fmt not in export.FORMATS:
             fmt = next((f for f, label in filters.items() if label == chosen), "txt")
             path = path.with_name(path.name + f".{fmt}")
-        renamed = ""
+        taken = ""
         if path.exists():
-            free = next(
+            taken = path.name
+            path = next(
                 p for p in export.candidate_paths(path.parent, path.stem, fmt) if not p.exists()
             )
-            renamed = f" ({path.name} exists and was kept)"
-            path = free
         data = export.render(text, fmt, export.subject_for(ref, window.state.text))
         try:
             export.write_export(path, data)
@@ -227,7 +226,13 @@ class DraftActions(QObject):
             return
         window.settings.set(SETTING_FOLDER, str(path.parent))
         self._record(fmt, str(path))
-        window.statusBar().showMessage(f"Draft exported to {path}{renamed}", 8000)
+        # What was done comes first: a narrow bar elides the folder, never the news.
+        done = (
+            f"Draft exported as {path.name}: {taken} already exists and was kept (in {path.parent})"
+            if taken
+            else f"Draft exported to {path}"
+        )
+        window.statusBar().showMessage(done, 10000)
         window.draftExported.emit(str(path))
 
     # -------------------------------------------------------------- templates

@@ -34,7 +34,8 @@ from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
 from triage_app.gui.state import CurrentTriage
-from triage_app.gui.theme import THEMES, apply_theme, section_title
+from triage_app.gui.status_message import StatusMessages
+from triage_app.gui.theme import THEMES, NoteLabel, apply_theme, section_title
 from triage_app.gui.ticket_editor import TicketEditor
 from triage_app.gui.verdict_card import VerdictCard
 from triage_app.gui.workers import ExcInfo, FunctionWorker, TriageRunner
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
         from triage_app.gui.export_actions import install as install_drafting
 
         self.draft_actions = install_drafting(self)
+        from triage_app.gui.window_shortcuts import WindowShortcuts
+
+        self.window_shortcuts = WindowShortcuts(self)
+        self.window_shortcuts.watch_inputs()  # Ctrl+E works from the Customer/Ticket/You fields
         # One copy and one export path (redaction preview, never overwrite), whatever starts it.
         for request, action, slot in (
             (self.draft_pane.copyRequested, self.act_copy, self.draft_actions.copy),
@@ -151,15 +156,11 @@ class MainWindow(QMainWindow):
         self.clear_button.setToolTip("Clear for the next ticket (Ctrl+L); Ctrl+Z brings it back")
         self.triage_button.clicked.connect(self.triage_now)
         self.clear_button.clicked.connect(self.clear_ticket)
-        self.ticket_notes = QLabel("")
+        self.ticket_notes = NoteLabel()
         self.ticket_notes.setObjectName("ticketNotes")
         self.ticket_notes.setAccessibleName("Notes about the ticket input")
-        self.ticket_notes.setWordWrap(True)
         show_plain(self.ticket_notes)
         self.ticket_notes.setVisible(False)
-        self.ticket_notes.setStyleSheet(
-            "QLabel#ticketNotes { border: 1px solid #a15c07; border-radius: 4px; padding: 4px 6px; }"
-        )
         title = section_title("Ticket")
         head = QHBoxLayout()
         head.addWidget(title)
@@ -317,7 +318,12 @@ class MainWindow(QMainWindow):
             " QStatusBar QLabel { padding: 0px 6px; border-left: 1px solid palette(mid); }"
         )
         bar.addWidget(self.busy_label)
-        bar.addPermanentWidget(self.kb_label, 1)
+        # Every showMessage() (copy, export, empty clipboard, history failures) lands in a label
+        # that nothing covers; the knowledge-base labels step aside while it is shown.
+        self.status_messages = StatusMessages(
+            bar, [self.kb_label, self.policy_label, self.releases_label]
+        )
+        bar.addPermanentWidget(self.kb_label)
         bar.addPermanentWidget(self.policy_label)
         bar.addPermanentWidget(self.releases_label)
 
