@@ -174,3 +174,29 @@ def test_ctrl_e_exports_from_the_draft_fields(
         edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
     )  # its own keys still work
     assert edit.selectedText() == "abc"
+
+
+@pytest.mark.parametrize(("size", "bullets"), [((1280, 720), 3), ((1024, 640), 2)])
+def test_a_laptop_window_shows_the_bullets_and_every_draft_field(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int], bullets: int
+) -> None:
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().width() == size[0])
+    window.default_pane_sizes()
+    triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
+    qtbot.waitUntil(lambda: window.verdict_card.match_list.viewport().height() > 100)
+    view = window.verdict_card.match_list
+    model = view.model()
+    assert model.rowCount() >= bullets
+    whole = [
+        row
+        for row in range(model.rowCount())
+        if view.visualRect(model.index(row, 0)).top() >= 0
+        and view.visualRect(model.index(row, 0)).bottom() <= view.viewport().height()
+    ]
+    assert len(whole) >= bullets, (size, view.viewport().height())
+    fields = window.draft_actions.fields
+    for edit in (fields.customer, fields.ticket_ref, fields.engineer):
+        assert edit.isVisible() and edit.width() >= 60, edit.objectName()
+        right = edit.mapTo(window, QPoint(edit.width() - 1, 0)).x()
+        assert right < window.width(), edit.objectName()

@@ -762,14 +762,29 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(DEFAULT_SIZE)
+            self.resize(self._fitting_size())
         state = self.settings.bytes("window/state")
         if state is not None:
             self.restoreState(state)
         if not self._restore_splitter(self.top_splitter, "splitter/top"):
-            self.top_splitter.setSizes([480, 400, 400])
+            self.default_pane_sizes()
         if not self._restore_splitter(self.main_splitter, "splitter/main"):
-            self.main_splitter.setSizes([500, 170])
+            self.default_pane_sizes(top=False)
+
+    def _fitting_size(self) -> QSize:
+        """1280x720, or the screen's free area when it is smaller (a 1024x640 laptop)."""
+        screen = self.screen()
+        if screen is None:
+            return DEFAULT_SIZE
+        return DEFAULT_SIZE.boundedTo(screen.availableGeometry().size())
+
+    def default_pane_sizes(self, top: bool = True) -> None:
+        """Share the window between the panes: proportions of its size, not pixels, so the
+        verdict card gets the height and the release table two or three rows at any size."""
+        size = self.size()
+        if top:
+            self.top_splitter.setSizes([size.width() * 35, size.width() * 34, size.width() * 31])
+        self.main_splitter.setSizes([size.height() * 83, size.height() * 17])
 
     def _restore_splitter(self, splitter: QSplitter, key: str) -> bool:
         value = self.settings.bytes(key)
@@ -786,9 +801,8 @@ class MainWindow(QMainWindow):
             )
 
     def reset_layout(self) -> None:
-        self.resize(DEFAULT_SIZE)
-        self.top_splitter.setSizes([480, 400, 400])
-        self.main_splitter.setSizes([500, 170])
+        self.resize(self._fitting_size())
+        self.default_pane_sizes()
         from PySide6.QtCore import QByteArray
 
         for key in ("window/geometry", "window/state", "splitter/top", "splitter/main"):
