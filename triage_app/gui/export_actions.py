@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # (dialog) -> accepted?  Tests replace it; the app runs the dialog modally.
 DialogRunner = Callable[["QDialog"], bool]
 SETTING_FOLDER = "export_folder"
+SETTING_FORMAT = "export_format"
 SETTING_ENGINEER = "engineer_name"
 SETTING_PERSONAL = "redact_personal"
 
@@ -185,18 +186,22 @@ class DraftActions(QObject):
         ref = self.fields.ticket_ref.text()
         folder = self.export_folder()
         stem = export.file_stem(ref, day)
+        # The type chosen last time: its filter shows the .eml files already in the folder.
+        last = window.settings.text(SETTING_FORMAT, "txt")
+        last = last if last in filters else "txt"
         suggested = next(
-            (p for p in export.candidate_paths(folder, stem, "txt") if not p.exists()),
-            folder / f"{stem}.txt",
+            (p for p in export.candidate_paths(folder, stem, last) if not p.exists()),
+            folder / f"{stem}.{last}",
         )
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first used, not at start-up
 
+        # The static dialog is the platform's own where it has one (Windows, macOS, GTK, portal).
         name, chosen = QFileDialog.getSaveFileName(
             window,
             "Export draft",
             str(suggested),
             ";;".join(filters.values()),
-            filters["txt"],
+            filters[last],
             QFileDialog.Option.DontConfirmOverwrite,  # we never replace: a taken name gets -2, -3, ...
         )
         if not name:
@@ -225,6 +230,7 @@ class DraftActions(QObject):
             )
             return
         window.settings.set(SETTING_FOLDER, str(path.parent))
+        window.settings.set(SETTING_FORMAT, fmt)
         self._record(fmt, str(path))
         # What was done comes first: a narrow bar elides the folder, never the news.
         done = (
