@@ -40,14 +40,18 @@ def _filters() -> dict[str, str]:
 
 
 def rich_html(text: str) -> str:
-    """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks kept."""
+    """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks
+    kept, and an indented paragraph (the quoted policy bullet) kept indented, as a blockquote."""
     import html
 
+    def paragraph(lines: list[str]) -> str:
+        if all(line[:1].isspace() for line in lines):
+            inner = "<br>".join(html.escape(line.strip()) for line in lines)
+            return f"<blockquote>{inner}</blockquote>"
+        return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
+
     paragraphs = [p for p in text.strip("\n").split("\n\n") if p.strip()]
-    body = "".join(
-        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
-        for p in paragraphs
-    )
+    body = "".join(paragraph(p.split("\n")) for p in paragraphs)
     return f"<html><body>{body}</body></html>"
 
 
@@ -244,14 +248,8 @@ class DraftActions(QObject):
     # -------------------------------------------------------------- templates
 
     def edit_templates(self) -> None:
-        services = self.window.services
-        if services is None:
-            self.window.statusBar().showMessage("The knowledge base is still opening…", 5000)
-            return
-        from triage_app.gui.template_editor import TemplateEditor
-
-        editor = TemplateEditor(services.kb, self.window.reload_services, self.window)
-        self.run_dialog(editor)
+        """The one template editor: the Knowledge Base window's Reply templates tab."""
+        self.window.show_kb_editor(templates=True)
 
 
 def install(window: MainWindow) -> DraftActions:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.result import VERDICT_LABELS, VERDICTS
 from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
 from triage_app.gui.plain import plain_message, plain_tooltip
+from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.table_model import ColumnsModel
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage import history_repo
@@ -198,12 +199,12 @@ class HistoryView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
-        self.setWindowTitle("History — triage-app")
+        self.setWindowTitle("History")
         self.setAccessibleName("History of saved triages")
         self.services = services
         self.export_folder = export_folder
         self.export_job = FileJob(self)
-        self.resize(1000, 600)
+        resize_to_fit(self, 1000, 600)  # a 1024x640 laptop gets the whole screen, no more
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("historySearch")

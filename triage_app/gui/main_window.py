@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from triage_app.gui.kb_status import KbInfo
     from triage_app.gui.releases_view import ReleasesView
 
+THEME_LABELS = {"system": "Follow &system", "light": "&Light", "dark": "&Dark"}
 DEBOUNCE_MS = 300  # long enough to skip keystrokes, short enough to feel live
 DEFAULT_SIZE = QSize(1280, 720)
 ServicesLoader = Callable[[], "Services"]
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         # it forces a theme, and nothing else changes the application style before that.
         self._system_style = system_style
         self.setObjectName("mainWindow")
-        self.setWindowTitle("triage-app — Prefect Customer-Managed support triage")
+        # Qt adds the application's display name ("— triage-app") to every window title.
+        self.setWindowTitle("Prefect Customer-Managed support triage")
         self.setAccessibleName("triage-app main window")
         self.data_dir = data_dir
         self.today = today
@@ -146,7 +148,8 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.editor = TicketEditor()
-        self.triage_button = QPushButton("&Triage")
+        # Alt+T and Alt+V belong to the Ticket and View menus; the buttons take other letters.
+        self.triage_button = QPushButton("Tri&age")
         self.triage_button.setObjectName("triageButton")
         self.triage_button.setAccessibleName("Triage now")
         self.triage_button.setToolTip("Triage now (Ctrl+Enter); it also runs as you type")
@@ -250,9 +253,7 @@ class MainWindow(QMainWindow):
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for theme in THEMES:
-            act = QAction(
-                theme.capitalize() if theme != "system" else "Follow &system", self, checkable=True
-            )
+            act = QAction(THEME_LABELS[theme], self, checkable=True)
             act.setData(theme)
             act.triggered.connect(lambda _checked=False, t=theme: self.set_theme(t))
             self.theme_group.addAction(act)
@@ -261,7 +262,8 @@ class MainWindow(QMainWindow):
         self.theme_actions.get(current, self.theme_actions["system"]).setChecked(True)
 
     def shortcut_actions(self) -> list[QAction]:
-        return [
+        """Every window action with a shortcut (F1 lists them), the main flow first."""
+        flow = [
             self.act_paste_triage,
             self.act_triage,
             self.act_clear,
@@ -273,6 +275,8 @@ class MainWindow(QMainWindow):
             self.act_shortcuts,
             self.act_quit,
         ]
+        # Actions other parts add (the drafting area's Edit reply templates, Ctrl+Shift+T).
+        return flow + [a for a in self.actions() if a.shortcuts() and a not in flow]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -524,6 +528,7 @@ class MainWindow(QMainWindow):
         self.verdict_card.show_empty()
         self.release_panel.set_versions([])
         self.draft_pane.clear()
+        self.busy_label.setText("")  # "Triaged in N ms" was about the ticket just cleared
         self._paste_notes.clear()
         self._show_notes(())
 
@@ -773,10 +778,9 @@ class MainWindow(QMainWindow):
 
     def _fitting_size(self) -> QSize:
         """1280x720, or the screen's free area when it is smaller (a 1024x640 laptop)."""
-        screen = self.screen()
-        if screen is None:
-            return DEFAULT_SIZE
-        return DEFAULT_SIZE.boundedTo(screen.availableGeometry().size())
+        from triage_app.gui.screen_fit import fitting_size
+
+        return fitting_size(self, DEFAULT_SIZE)
 
     def default_pane_sizes(self, top: bool = True) -> None:
         """Share the window between the panes: proportions of its size, not pixels, so the
@@ -843,18 +847,22 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def show_kb_editor(self) -> None:
+    def show_kb_editor(self, templates: bool = False) -> Any:
+        """The Knowledge Base window (on its reply templates with `templates`); None until loaded."""
         if self.services is None:
             self.statusBar().showMessage("The knowledge base is still opening…", 5000)
-            return
+            return None
         from triage_app.gui.kb_editor import KbEditor
 
         if self._kb_editor is None:
             self._kb_editor = KbEditor(self.services, parent=self)
             self._kb_editor.changed.connect(self.reload_services)
+        if templates:
+            self._kb_editor.show_templates()
         self._kb_editor.show()
         self._kb_editor.raise_()
         self._kb_editor.activateWindow()
+        return self._kb_editor
 
     def shutdown(self) -> None:
         """Wait for background work, so no worker reports to a window that is gone."""

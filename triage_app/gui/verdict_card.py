@@ -154,7 +154,7 @@ class VerdictCard(QFrame):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        verdict_label = QLabel("&Verdict:")
+        verdict_label = QLabel("Verd&ict:")  # Alt+V opens the View menu
         verdict_label.setBuddy(self.override_combo)
         bullet_label = QLabel("&Bullet:")
         bullet_label.setBuddy(self.bullet_combo)
