@@ -205,6 +205,11 @@ class KbEditor(QDialog):
             if exc.details:
                 self.diff_view.setPlainText(exc.details)
             self._say(str(exc))
+            if len(getattr(exc.__cause__, "problems", ())) > 1:
+                from triage_app.gui.problems import warn_problems
+
+                # The status line has room for one problem; the box lists every one.
+                warn_problems(self, "Import failed", "Nothing was imported.", exc.__cause__)
         elif isinstance(exc, REFUSED | StorageError):
             self._change_failed(exc)  # type: ignore[arg-type]
         else:

@@ -241,11 +241,14 @@ class ReleasesView(QDialog):
         self._import_over()
         exc = exc_info[1]
         if isinstance(exc, ValueError | OSError | StorageError):  # bad file: told plainly
-            QMessageBox.warning(
+            from triage_app.gui.problems import warn_problems
+
+            # Every problem, one a line; the file name and CSV cells are shown verbatim.
+            warn_problems(
                 self,
                 "Import failed",
-                # The file name and the error (which quotes CSV cells) are shown verbatim.
-                plain_message(f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}"),
+                f"{path.name} was not imported; the schedule is unchanged.",
+                exc,
             )
         else:
             report_unexpected(exc_info)
