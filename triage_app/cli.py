@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "triage_app.commands.draft",
     "triage_app.commands.releases",
     "triage_app.commands.gui",
+    "triage_app.commands.desktop",
 )
 
 
