@@ -5,14 +5,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence, QTextDocument
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import SPANS_BOTH_TICKET, triage_and_wait
 from triage_app.gui.export_actions import rich_html
-from triage_app.gui.history_view import HistoryView, snippet_html
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.shortcuts_dialog import ShortcutsDialog
 
@@ -132,40 +130,3 @@ def test_secondary_windows_fit_the_screen(qtbot: QtBot, window: MainWindow) -> N
     for shown in (editor, window.releases_view, window._history_view):
         assert shown.width() <= free.width() and shown.height() <= free.height(), shown
         shown.close()
-
-
-def _history_with_two(qtbot: QtBot, window: MainWindow) -> HistoryView:
-    triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
-    window.history_recorder.flush()
-    window.show_history()
-    view = window._history_view
-    assert isinstance(view, HistoryView)
-    qtbot.addWidget(view)
-    view.resize(1000, 600)
-    return view
-
-
-@pytest.mark.parametrize(
-    ("words", "place"), [("Istio sidecar", "In the ticket"), ("reaching out", "In the draft")]
-)
-def test_history_search_shows_the_snippet_in_its_own_column_whole(
-    qtbot: QtBot, window: MainWindow, words: str, place: str
-) -> None:
-    view = _history_with_two(qtbot, window)
-    table, model = view.table, view.model
-    assert table.isColumnHidden(4)  # no search, no match column
-    view.search_edit.setText(words)
-    qtbot.waitUntil(lambda: model.rowCount() == 1 and not table.isColumnHidden(4), timeout=3000)
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Match"
-    assert model.index(0, 3).data() == SPANS_BOTH_TICKET.splitlines()[0]  # the ticket, always
-    match = model.index(0, 4).data()
-    assert match.startswith(f"{place}: ") and words.split()[0] in match
-    # What the delegate paints, wrapped to the column, fits the row: nothing cut at the edge.
-    doc = QTextDocument()
-    doc.setDefaultFont(table.font())
-    doc.setDocumentMargin(2)
-    doc.setHtml(f"<i>{place}:</i> " + snippet_html(model.entry(0).snippet))
-    doc.setTextWidth(table.columnWidth(4))
-    assert doc.size().height() <= table.rowHeight(0)
-    assert table.columnViewportPosition(4) + table.columnWidth(4) <= table.viewport().width()
-    view.close()

@@ -759,6 +759,8 @@ class MainWindow(QMainWindow):
             # A style-sheeted widget keeps the old palette after a style switch: re-polish it.
             bar = self.statusBar()
             bar.setStyleSheet(bar.styleSheet())
+            for note in self.findChildren(NoteLabel):
+                note.recolour()  # readable at once, not one event-loop pass later
         self.settings.set("theme", theme)
         self.theme_actions[theme].setChecked(True)
 

@@ -141,14 +141,15 @@ class NoteLabel(QLabel):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMargin(4)
         self._recolouring = False
-        self._recolour()
+        self.recolour()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
-            self._recolour()  # the application's palette changed (a theme switch)
+            self.recolour()  # the application's palette changed (a theme switch)
 
-    def _recolour(self) -> None:
+    def recolour(self) -> None:
+        """Take the colours from the application's palette now (also done on every change)."""
         if self._recolouring:
             return  # our own setPalette below sends a PaletteChange too
         self._recolouring = True
