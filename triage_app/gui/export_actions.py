@@ -236,9 +236,9 @@ class DraftActions(QObject):
         window.settings.set(SETTING_FOLDER, str(path.parent))
         window.settings.set(SETTING_FORMAT, fmt)
         self._record(fmt, str(path))
-        # What was done comes first: a narrow bar elides the folder, never the news.
+        # What was done, short enough for a 1024 px bar; the folder is the one just chosen.
         done = (
-            f"Draft exported as {path.name}: {taken} already exists and was kept (in {path.parent})"
+            f"Draft exported as {path.name}: {taken} already exists and was kept."
             if taken
             else f"Draft exported to {path}"
         )
