@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "triage_app.commands.redact",
     "triage_app.commands.releases",
     "triage_app.commands.gui",
+    "triage_app.commands.desktop",
 )
 
 

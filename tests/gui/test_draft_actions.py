@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import SPANS_BOTH_TICKET, Dialogs, triage_and_wait
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.redaction_dialog import RedactionDialog
-from triage_app.gui.template_editor import TemplateEditor
 
 KEY = "pnu_" + "Q7w8E9r0T1" * 3 + "abcdef"
 
@@ -146,23 +145,29 @@ def test_unwritable_export_folder_keeps_the_draft(
     assert list(tmp_path.glob("reply*")) == []
 
 
-def test_template_editor_validates_saves_and_resets(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.services is not None
-    editor = TemplateEditor(window.services.kb, window.reload_services, window)
+def test_edit_reply_templates_opens_the_one_template_editor(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.draft_actions.act_templates.trigger()  # Draft > Edit reply templates… (Ctrl+Shift+T)
+    editor = window.show_kb_editor()
+    assert editor is not None and editor.isVisible()
     qtbot.addWidget(editor)
-    editor.list.setCurrentRow(editor.names.index("greeting"))
-    editor.edit.setPlainText("Hello\n{customer_nme}")
-    assert not editor.save()
+    tab = editor.tabs.tabText(editor.tabs.currentIndex()).replace("&", "")
+    assert tab == "Reply templates"  # one editor, one name: the menu's and the tab's
+    assert window.draft_actions.act_templates.text().replace("&", "") == "Edit reply templates…"
+    editor.show_templates("greeting")
+    assert editor.template_list.currentItem().text() == "Block: greeting"
+    assert not editor.save_template("greeting", "Hello\n{customer_nme}")
     assert "greeting:2" in editor.status.text() and "{customer_nme}" in editor.status.text()
-    editor.edit.setPlainText("Good day {customer_name|team},")
     with qtbot.waitSignal(window.servicesReady, timeout=10000):  # rebuilt on a worker
-        assert editor.save()
+        assert editor.save_template("greeting", "Good day {customer_name|team},")
     triage_and_wait(qtbot, window, SPANS_BOTH_TICKET)
     assert "Good day team," in window.draft_pane.text()
-    assert editor.reset_button.isEnabled()
-    editor.reset()
-    assert editor.edit.toPlainText().startswith("Hi {customer_name|there}")
-    assert not editor.reset_button.isEnabled()
+    assert editor.template_list.currentItem().text() == "Block: greeting (customized)"
+    with qtbot.waitSignal(window.servicesReady, timeout=10000):
+        assert editor.reset_template("greeting")
+    assert editor.template_edit.toPlainText().startswith("Hi {customer_name|there}")
+    editor.close()
 
 
 def test_exported_subject_is_masked_like_the_body(

@@ -7,6 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -204,3 +206,30 @@ def test_history_export_runs_off_the_gui_thread_with_the_button_disabled(
     assert history.export_button.isEnabled()
     assert history.count_label.text() == f"Exported to {out}"
     assert len(out.read_text("utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    ("words", "place"), [("Istio sidecar", "In the ticket"), ("reaching out", "In the draft")]
+)
+def test_history_search_shows_the_snippet_in_its_own_column_whole(
+    qtbot: QtBot, history: HistoryView, words: str, place: str
+) -> None:
+    view = history
+    view.resize(1000, 600)
+    table, model = view.table, view.model
+    assert table.isColumnHidden(4)  # no search, no match column
+    view.search_edit.setText(words)
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and not table.isColumnHidden(4), timeout=3000)
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Match"
+    assert model.index(0, 3).data() == model.entry(0).title  # the ticket's first line, always
+    match = model.index(0, 4).data()
+    assert match.startswith(f"{place}: ") and words.split()[0] in match
+    # What the delegate paints, wrapped to the column, fits the row: nothing cut at the edge.
+    doc = QTextDocument()
+    doc.setDefaultFont(table.font())
+    doc.setDocumentMargin(2)
+    doc.setHtml(f"<i>{place}:</i> " + snippet_html(model.entry(0).snippet))
+    doc.setTextWidth(table.columnWidth(4))
+    assert doc.size().height() <= table.rowHeight(0)
+    assert table.columnViewportPosition(4) + table.columnWidth(4) <= table.viewport().width()
+    view.close()

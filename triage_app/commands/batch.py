@@ -78,7 +78,14 @@ def iter_tickets(path: Path, text_column: str) -> Iterator[tuple[str, Any, str |
         fields = reader.fieldnames or []
         missing = [c for c in ("id", text_column) if c not in fields]
         if missing:
-            raise UsageError(f"{path}:1: missing column(s) {', '.join(missing)}")
+            # Name what is there and the way out: the ticket text is often "body" or "message".
+            found = ", ".join(fields) if fields else "none (the file is empty)"
+            hint = "; name the ticket text column with --text-column NAME" * (
+                text_column in missing
+            )
+            raise UsageError(
+                f"{path}:1: missing column(s) {', '.join(missing)}; columns found: {found}{hint}"
+            )
         for record in reader:
             where = f"{path}:{reader.line_num}"
             yield where, record.get("id"), record.get(text_column), None
@@ -97,7 +104,9 @@ def iter_tickets(path: Path, text_column: str) -> Iterator[tuple[str, Any, str |
             continue
         text = record.get(text_column)
         if not isinstance(text, str):
-            yield where, record.get("id"), None, f"no text field {text_column!r}"
+            fields = ", ".join(map(str, record)) or "none"
+            problem = f"no text field {text_column!r} (fields: {fields}; see --text-column)"
+            yield where, record.get("id"), None, problem
             continue
         yield where, record.get("id"), text, None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=str,  # as typed: Path() drops the trailing "/" that says "a folder"
         metavar="OUT",
         help="a file (never replaced) or a folder (a new name from ticket reference and date); default stdout",
     )
@@ -78,13 +79,28 @@ def drafter_for(services: Services) -> Drafter:
         return Drafter(services.policy, templates_repo.read_templates(services.kb.db))
 
 
+def _output_path(typed: str | None) -> Path | None:
+    """-o as a Path; "DIR/" for a folder that does not exist is refused, never written as a file."""
+    from triage_app.cli import UsageError
+
+    if typed is None:
+        return None
+    path = Path(typed)
+    if typed.endswith(("/", os.sep)) and not path.is_dir():
+        raise UsageError(
+            f"{typed}: no such folder; create it first (mkdir -p {typed}) or give a file name"
+        )
+    return path
+
+
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
     fields = parse_vars(args.var)
+    output = _output_path(args.output)
     fmt = args.format
-    if fmt is None and args.output is not None and not args.output.is_dir():
-        suffix = args.output.suffix.lower().lstrip(".")
+    if fmt is None and output is not None and not output.is_dir():
+        suffix = output.suffix.lower().lstrip(".")
         fmt = suffix if suffix in export.FORMATS else None
     fmt = fmt or "txt"
     try:
@@ -107,15 +123,15 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             file=sys.stderr,
         )
     data = export.render(message.body, fmt, message.subject)
-    if args.output is None:
+    if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
     try:
-        if args.output.is_dir():
-            path = export.export_rendered(args.output, data, fmt, message.ticket_ref, today).path
+        if output.is_dir():
+            path = export.export_rendered(output, data, fmt, message.ticket_ref, today).path
         else:
-            path = args.output
+            path = output
             export.write_export(path, data)
     except export.ExportError as exc:
         raise UsageError(str(exc)) from None

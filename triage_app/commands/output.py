@@ -4,18 +4,54 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from triage_app.core.files import write_atomic  # noqa: F401  (re-exported for subcommands)
 from triage_app.core.releases import describe_days_left
 from triage_app.core.result import VERDICT_LABELS, TriageResult
 from triage_app.core.ticket_input import decode_ticket
 
+if TYPE_CHECKING:
+    from triage_app.core.policy import Policy
 
-def read_ticket(source: str | None) -> str:
-    """FILE, '-' or None (stdin) -> validated ticket text; raises TicketInputError."""
+
+PASTE_HINT = (
+    "Paste the ticket, then press Ctrl+D on an empty line to triage it "
+    "(Ctrl+Z then Enter on Windows). Or give a FILE, or use --clipboard."
+)
+
+
+def read_ticket(source: str | None, clipboard: bool = False) -> str:
+    """FILE, '-' or None (stdin), or the clipboard -> validated ticket text; raises TicketInputError."""
+    if clipboard:
+        return decode_ticket(read_clipboard().encode("utf-8"), "clipboard")
     if source in (None, "-"):
+        if sys.stdin.isatty():  # a person at a terminal, not a pipe: say what to do, not wait
+            print(PASTE_HINT, file=sys.stderr)
         return decode_ticket(sys.stdin.buffer.read(), "stdin")
     return decode_ticket(read_input_file(Path(source)), source)
+
+
+def read_clipboard() -> str:
+    """The desktop clipboard's text, through Qt (a dependency already; core never imports it)."""
+    from triage_app.cli import UsageError
+
+    try:
+        from PySide6.QtGui import QGuiApplication
+    except ImportError:
+        raise UsageError("--clipboard needs PySide6; paste into the terminal instead") from None
+    app = QGuiApplication.instance()
+    if app is None:
+        try:
+            app = QGuiApplication(["triage-app"])
+        except RuntimeError as exc:  # pragma: no cover - Qt aborts rather than raise, mostly
+            raise UsageError(
+                f"no clipboard here ({exc}); paste into the terminal instead"
+            ) from None
+    text = QGuiApplication.clipboard().text()
+    if not text.strip():
+        raise UsageError("the clipboard holds no text to triage")
+    return text
 
 
 def read_input_file(path: Path) -> bytes:
@@ -51,16 +87,20 @@ def write_output(output: Path | None, text: str) -> bool:
     return True
 
 
-def render_result(result: TriageResult, top: int = 3) -> str:
-    """The human-readable form of a triage result."""
+def render_result(result: TriageResult, policy: Policy | None = None) -> str:
+    """The human-readable form of a triage result: every matched bullet, quoted from `policy`
+    (as the GUI shows them), with its evidence."""
     lines = [
         f"Verdict: {VERDICT_LABELS.get(result.verdict, result.verdict)} "
         f"(confidence {result.confidence:.0%})"
     ]
-    for match in result.matches[:top]:
+    for match in result.matches:
         side = "in scope" if match.side == "in_scope" else "out of scope"
         terms = ", ".join(dict.fromkeys(e.term for e in match.evidence)) or "-"
+        bullet = policy.bullet(match.title) if policy is not None else None
         lines.append(f"  [{side}] {match.title}  score {match.score:.2f}")
+        if bullet is not None:
+            lines.append(f"      “{bullet.text}”")
         lines.append(f"      evidence: {terms}")
     if result.versions:
         lines.append("Versions:")

@@ -1,4 +1,4 @@
-"""`triage-app triage [FILE|-] [--json]`: triage one ticket."""
+"""`triage-app triage [FILE|-|--clipboard] [--json]`: triage one ticket."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument(
         "file", nargs="?", default="-", metavar="FILE", help="ticket text file, or - for stdin"
     )
+    p.add_argument(
+        "--clipboard", action="store_true", help="triage the text on the desktop clipboard"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--no-save", action="store_true", help="do not save this triage to history")
     p.set_defaults(func=run)
@@ -28,7 +31,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
     try:
-        text = read_ticket(args.file)
+        text = read_ticket(args.file, clipboard=args.clipboard)
     except TicketInputError as exc:
         raise UsageError(str(exc)) from None
     services = ctx.services()
@@ -36,7 +39,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        print(render_result(result))
+        print(render_result(result, services.policy))
     if not args.no_save:
         save_to_history(services, [(text, result, {})], source="cli")
     return 0

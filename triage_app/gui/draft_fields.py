@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 if TYPE_CHECKING:  # drafting is imported on use: these fields are built before the first paint
+    from PySide6.QtGui import QResizeEvent
+
     from triage_app.core.drafting import DraftInputs
+
+
+MIN_FIELD_WIDTH = 60
+ROW_FIELD_WIDTH = 110  # below this per field, the fields go one a row
 
 
 class DraftFields(QWidget):
@@ -18,24 +24,45 @@ class DraftFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.customer = self._line(
-            "customerNameEdit", "Customer name", "Customer name (for the greeting)"
-        )
-        self.ticket_ref = self._line(
-            "ticketRefEdit", "Ticket reference", "Ticket reference, e.g. CS-1234"
-        )
-        self.engineer = self._line("engineerNameEdit", "Your name", "Your name (for the signature)")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for label, edit in (
-            ("Customer", self.customer),
-            ("Ticket", self.ticket_ref),
-            ("You", self.engineer),
-        ):
-            form = QFormLayout()
-            form.setContentsMargins(0, 0, 0, 0)
-            form.addRow(label, edit)
-            row.addLayout(form)
+        self.customer = self._line("customerNameEdit", "Customer name", "for the greeting")
+        self.ticket_ref = self._line("ticketRefEdit", "Ticket reference", "e.g. CS-1234")
+        self.engineer = self._line("engineerNameEdit", "Your name", "for the signature")
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._pairs = [
+            (QLabel(text), edit)
+            for text, edit in (
+                ("Customer", self.customer),
+                ("Ticket", self.ticket_ref),
+                ("You", self.engineer),
+            )
+        ]
+        for label, edit in self._pairs:
+            label.setBuddy(edit)
+            edit.setMinimumWidth(MIN_FIELD_WIDTH)
+        self._stacked: bool | None = None
+        self._place(stacked=False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # One row while every field keeps a usable width; one field a row in a narrow pane, so
+        # the Customer / Ticket / You fields are never cut off at 1024 px.
+        labels = sum(label.sizeHint().width() for label, _edit in self._pairs)
+        spacing = 5 * max(0, self._grid.horizontalSpacing())
+        self._place(stacked=event.size().width() < labels + spacing + 3 * ROW_FIELD_WIDTH)
+
+    def _place(self, stacked: bool) -> None:
+        if stacked == self._stacked:
+            return
+        self._stacked = stacked
+        for i, (label, edit) in enumerate(self._pairs):
+            self._grid.removeWidget(label)
+            self._grid.removeWidget(edit)
+            row, col = (i, 0) if stacked else (0, 2 * i)
+            self._grid.addWidget(label, row, col)
+            self._grid.addWidget(edit, row, col + 1)
+        for col in range(6):
+            self._grid.setColumnStretch(col, 1 if col % 2 and (not stacked or col == 1) else 0)
 
     def _line(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()

@@ -75,7 +75,7 @@ class DraftPane(QWidget):
         self.stale.setObjectName("draftStale")
         self.stale.setWordWrap(True)
         self.stale.setAccessibleName("Draft out of date")
-        self.regenerate_button = QPushButton("&Regenerate")
+        self.regenerate_button = QPushButton("Re&generate")  # Alt+R opens the Releases menu
         self.regenerate_button.setObjectName("regenerateButton")
         self.regenerate_button.setAccessibleName("Regenerate draft (replaces your edits)")
         self.copy_button = QPushButton("&Copy")

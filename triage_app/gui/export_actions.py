@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # (dialog) -> accepted?  Tests replace it; the app runs the dialog modally.
 DialogRunner = Callable[["QDialog"], bool]
 SETTING_FOLDER = "export_folder"
+SETTING_FORMAT = "export_format"
 SETTING_ENGINEER = "engineer_name"
 SETTING_PERSONAL = "redact_personal"
 
@@ -40,14 +41,18 @@ def _filters() -> dict[str, str]:
 
 
 def rich_html(text: str) -> str:
-    """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks kept."""
+    """The plain draft as minimal HTML for rich-text targets: escaped, paragraphs and line breaks
+    kept, and an indented paragraph (the quoted policy bullet) kept indented, as a blockquote."""
     import html
 
+    def paragraph(lines: list[str]) -> str:
+        if all(line[:1].isspace() for line in lines):
+            inner = "<br>".join(html.escape(line.strip()) for line in lines)
+            return f"<blockquote>{inner}</blockquote>"
+        return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
+
     paragraphs = [p for p in text.strip("\n").split("\n\n") if p.strip()]
-    body = "".join(
-        "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>"
-        for p in paragraphs
-    )
+    body = "".join(paragraph(p.split("\n")) for p in paragraphs)
     return f"<html><body>{body}</body></html>"
 
 
@@ -193,18 +198,22 @@ class DraftActions(QObject):
         ref = message.ticket_ref  # masked like the subject: it names the file
         folder = self.export_folder()
         stem = export.file_stem(ref, day)
+        # The type chosen last time: its filter shows the .eml files already in the folder.
+        last = window.settings.text(SETTING_FORMAT, "txt")
+        last = last if last in filters else "txt"
         suggested = next(
-            (p for p in export.candidate_paths(folder, stem, "txt") if not p.exists()),
-            folder / f"{stem}.txt",
+            (p for p in export.candidate_paths(folder, stem, last) if not p.exists()),
+            folder / f"{stem}.{last}",
         )
         from PySide6.QtWidgets import QFileDialog  # dialogs load when first used, not at start-up
 
+        # The static dialog is the platform's own where it has one (Windows, macOS, GTK, portal).
         name, chosen = QFileDialog.getSaveFileName(
             window,
             "Export draft",
             str(suggested),
             ";;".join(filters.values()),
-            filters["txt"],
+            filters[last],
             QFileDialog.Option.DontConfirmOverwrite,  # we never replace: a taken name gets -2, -3, ...
         )
         if not name:
@@ -214,13 +223,12 @@ class DraftActions(QObject):
         if fmt not in export.FORMATS:
             fmt = next((f for f, label in filters.items() if label == chosen), "txt")
             path = path.with_name(path.name + f".{fmt}")
-        renamed = ""
+        taken = ""
         if path.exists():
-            free = next(
+            taken = path.name
+            path = next(
                 p for p in export.candidate_paths(path.parent, path.stem, fmt) if not p.exists()
             )
-            renamed = f" ({path.name} exists and was kept)"
-            path = free
         data = export.render(message.body, fmt, message.subject)
         try:
             export.write_export(path, data)
@@ -234,21 +242,22 @@ class DraftActions(QObject):
             )
             return
         window.settings.set(SETTING_FOLDER, str(path.parent))
+        window.settings.set(SETTING_FORMAT, fmt)
         self._record(fmt, str(path))
-        window.statusBar().showMessage(f"Draft exported to {path}{renamed}", 8000)
+        # What was done, short enough for a 1024 px bar; the folder is the one just chosen.
+        done = (
+            f"Draft exported as {path.name}: {taken} already exists and was kept."
+            if taken
+            else f"Draft exported to {path}"
+        )
+        window.statusBar().showMessage(done, 10000)
         window.draftExported.emit(str(path))
 
     # -------------------------------------------------------------- templates
 
     def edit_templates(self) -> None:
-        services = self.window.services
-        if services is None:
-            self.window.statusBar().showMessage("The knowledge base is still opening…", 5000)
-            return
-        from triage_app.gui.template_editor import TemplateEditor
-
-        editor = TemplateEditor(services.kb, self.window.reload_services, self.window)
-        self.run_dialog(editor)
+        """The one template editor: the Knowledge Base window's Reply templates tab."""
+        self.window.show_kb_editor(templates=True)
 
 
 def install(window: MainWindow) -> DraftActions:

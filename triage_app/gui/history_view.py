@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.result import VERDICT_LABELS, VERDICTS
 from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
 from triage_app.gui.plain import plain_message, plain_tooltip
+from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.table_model import ColumnsModel
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage import history_repo
@@ -62,6 +63,8 @@ VERDICT_COLOURS = {
     "unclear": "#5f6368",
 }
 SnippetRole = Qt.ItemDataRole.UserRole + 1
+SnippetPlaceRole = Qt.ItemDataRole.UserRole + 2
+SNIPPET_LINES = 3  # rows grow to this many lines while searching: the snippet wraps, not cut
 
 
 # The recorder lives in its own light module: the main window builds it before its first paint,
@@ -75,7 +78,7 @@ __all__ = ["HistoryRecorder", "HistoryView", "install_recorder", "snippet_html"]
 class HistoryTableModel(ColumnsModel):
     """Pages of history rows, newest first; more are fetched as the view scrolls (never all rows)."""
 
-    COLUMNS = ("When", "Verdict", "Bullet", "Ticket")
+    COLUMNS = ("When", "Verdict", "Bullet", "Ticket", "Match")
 
     def __init__(self, fetch: Callable[[int, int], list[HistoryEntry]], parent: Any = None) -> None:
         super().__init__(parent)
@@ -121,15 +124,21 @@ class HistoryTableModel(ColumnsModel):
             if col == 2:
                 return e.final_bullet or "—"
             if col == 3:
-                return " ".join((e.title if not e.snippet else _plain(e.snippet)).split())
-        if role == SnippetRole and col == 3:
+                return " ".join(e.title.split())  # the row stays recognisable while searching
+            if col == 4 and e.snippet:
+                return f"{_PLACE_LABELS[snippet_place(e)]}: {' '.join(_plain(e.snippet).split())}"
+        if role == SnippetRole and col == 4:
             return e.snippet
+        if role == SnippetPlaceRole and col == 4:
+            return _PLACE_LABELS[snippet_place(e)] if e.snippet else ""
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 1 and (e.override_verdict or e.override_bullet):
                 engine = VERDICT_LABELS.get(e.verdict, e.verdict)
                 return f"Overridden by the engineer; the engine said {engine}"
             if col == 3:
                 return plain_tooltip(e.ticket[:600])  # ticket text: never rendered as HTML
+            if col == 4 and e.snippet:
+                return plain_tooltip(self.data(index))  # the whole snippet, wrapped or not
         if role == Qt.ItemDataRole.BackgroundRole and col == 1:
             return QColor(VERDICT_COLOURS.get(e.final_verdict, "#5f6368"))
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
@@ -143,6 +152,19 @@ def _plain(snippet: str) -> str:
     return snippet.replace(HIT_START, "").replace(HIT_END, "")
 
 
+_PLACE_LABELS = {"ticket": "In the ticket", "draft": "In the draft"}
+
+
+def snippet_place(entry: HistoryEntry) -> str:
+    """'draft' when the search snippet quotes the draft, else 'ticket' (the index holds both).
+
+    Only the draft (a few KB) is scanned, never the ticket, which may be megabytes.
+    """
+    fragments = [" ".join(f.split()) for f in _plain(entry.snippet).split("…")]
+    longest = max(fragments, key=len, default="")
+    return "draft" if longest and longest in " ".join(entry.draft.split()) else "ticket"
+
+
 def snippet_html(snippet: str) -> str:
     """Escape the ticket text first, then turn the hit markers into bold: text is never HTML."""
     escaped = html.escape(" ".join(snippet.split()))
@@ -150,7 +172,7 @@ def snippet_html(snippet: str) -> str:
 
 
 class SnippetDelegate(QStyledItemDelegate):
-    """Draws a search snippet with its hits highlighted (escaped rich text, one line)."""
+    """Draws a search snippet with its hits highlighted (escaped rich text, wrapped in its column)."""
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
         snippet = index.data(SnippetRole)
@@ -166,7 +188,9 @@ class SnippetDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(opt.font)
         doc.setDocumentMargin(2)
-        doc.setHtml(snippet_html(snippet))
+        place = html.escape(str(index.data(SnippetPlaceRole) or ""))
+        doc.setHtml((f"<i>{place}:</i> " if place else "") + snippet_html(snippet))
+        doc.setTextWidth(opt.rect.width())
         painter.save()
         painter.translate(opt.rect.topLeft())
         painter.setClipRect(QRectF(0, 0, opt.rect.width(), opt.rect.height()))
@@ -198,12 +222,12 @@ class HistoryView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
-        self.setWindowTitle("History — triage-app")
+        self.setWindowTitle("History")
         self.setAccessibleName("History of saved triages")
         self.services = services
         self.export_folder = export_folder
         self.export_job = FileJob(self)
-        self.resize(1000, 600)
+        resize_to_fit(self, 1000, 600)  # a 1024x640 laptop gets the whole screen, no more
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("historySearch")
@@ -240,13 +264,13 @@ class HistoryView(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setItemDelegateForColumn(3, SnippetDelegate(self.table))
+        self.table.setItemDelegateForColumn(4, SnippetDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._row_height = self.table.verticalHeader().defaultSectionSize()
         self.table.setColumnWidth(0, 130)
         self.table.setColumnWidth(1, 130)
-        self.table.setColumnWidth(2, 260)
+        self.table.setColumnWidth(2, 220)
+        self._show_match_column(False)
         self.table.doubleClicked.connect(lambda _i: self.reopen_selected())
 
         self.count_label = QLabel("")
@@ -336,10 +360,28 @@ class HistoryView(QDialog):
         with self.services.kb.lock:
             total = history_repo.count(self.services.kb.db, self.current_filter())
         self.count_label.setText(f"{total} triage{'s' if total != 1 else ''}")
+        self._show_match_column(bool(self.search_edit.text().strip()))
         has_rows = self.model.rowCount() > 0
         self.delete_all_button.setEnabled(has_rows or total > 0)
         if has_rows and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
+
+    def _show_match_column(self, searching: bool) -> None:
+        """While searching, the snippet gets its own column (the widest, last) saying where the
+        hit is, two lines tall; otherwise the ticket's first line takes the room."""
+        header = self.table.horizontalHeader()
+        self.table.setColumnHidden(4, not searching)
+        if searching:
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(2, 160)
+            self.table.setColumnWidth(3, 160)
+            header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        else:
+            self.table.setColumnWidth(2, 220)
+            header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        lines = SNIPPET_LINES if searching else 1
+        height = self.table.fontMetrics().lineSpacing() * lines + 8
+        self.table.verticalHeader().setDefaultSectionSize(max(self._row_height, height))
 
     def _since_toggled(self, on: bool) -> None:
         self.since_edit.setEnabled(on)

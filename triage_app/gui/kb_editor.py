@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,8 +45,10 @@ from PySide6.QtWidgets import (
 from triage_app.core import bundle
 from triage_app.core.bundle import Bundle, BundleDiff, BundleError
 from triage_app.core.result import VERDICT_LABELS
+from triage_app.core.templates import TEMPLATE_LABELS
 from triage_app.core.vocabulary import Vocabulary, VocabularyError
 from triage_app.gui.plain import plain_message, plain_tooltip
+from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.workers import ExcInfo, FileJob, FunctionWorker, report_unexpected
 from triage_app.storage import (
     bundle_repo,
@@ -84,6 +86,8 @@ class FileRefused(Exception):
 
 # Failures of a change that are the input's fault: said in the status line, nothing written.
 REFUSED = (ChangeRefused, ValidationError, VocabularyError, BundleError, ValueError)
+# The one template editor, by one name (the Draft menu's "Edit reply templates…" opens it).
+TEMPLATES_TAB = "Reply &templates"
 
 
 class KbEditor(QDialog):
@@ -95,10 +99,10 @@ class KbEditor(QDialog):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kbEditor")
-        self.setWindowTitle("Knowledge base — triage-app")
+        self.setWindowTitle("Knowledge base")
         self.setAccessibleName("Knowledge base editor")
         self.services = services
-        self.resize(1100, 680)
+        resize_to_fit(self, 1100, 680)  # a 1024x640 laptop gets the whole screen, no more
         self._undo: list[tuple[str, Bundle]] = []
         self._files_idle = True  # no file job (import, export, undo) running
         # History hit counts scan the FTS index (375 ms per bullet at 100,000 triages): they run on
@@ -120,7 +124,7 @@ class KbEditor(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("kbTabs")
         self.tabs.addTab(self._bullets_tab(), "&Bullets && vocabulary")
-        self.tabs.addTab(self._templates_tab(), "&Templates")
+        self._templates_index = self.tabs.addTab(self._templates_tab(), TEMPLATES_TAB)
         self.tabs.addTab(self._releases_tab(), "&Releases")
         self.tabs.addTab(self._settings_tab(), "&Settings")
         self.tabs.addTab(self._corrections_tab(), "&Corrections")
@@ -201,6 +205,11 @@ class KbEditor(QDialog):
             if exc.details:
                 self.diff_view.setPlainText(exc.details)
             self._say(str(exc))
+            if len(getattr(exc.__cause__, "problems", ())) > 1:
+                from triage_app.gui.problems import warn_problems
+
+                # The status line has room for one problem; the box lists every one.
+                warn_problems(self, "Import failed", "Nothing was imported.", exc.__cause__)
         elif isinstance(exc, REFUSED | StorageError):
             self._change_failed(exc)  # type: ignore[arg-type]
         else:
@@ -505,6 +514,8 @@ class KbEditor(QDialog):
         self.template_edit = QPlainTextEdit()
         self.template_edit.setObjectName("kbTemplateEdit")
         self.template_edit.setAccessibleName("Template text")
+        # Fixed width: placeholders and indented quote lines line up as they will in the draft.
+        self.template_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.template_save = QPushButton("Save template")
         self.template_save.setObjectName("kbTemplateSave")
         self.template_reset = QPushButton("Reset to default")
@@ -515,9 +526,11 @@ class KbEditor(QDialog):
         )
         self.template_reset.clicked.connect(lambda: self.reset_template(self.current_template()))
         hint = QLabel(
-            "Placeholders like {customer_name|there}; lines starting with // are agent-only notes. "
+            "{customer_name|there} placeholder with fallback · {>greeting} block · "
+            "{?version} … {/?} lines shown only when set · // note for you only, never sent. "
             "An unknown placeholder is refused with its line."
         )
+        hint.setTextFormat(Qt.TextFormat.PlainText)
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -536,7 +549,16 @@ class KbEditor(QDialog):
 
     def current_template(self) -> str:
         item = self.template_list.currentItem()
-        return item.text().split(" ")[0] if item is not None else ""
+        return str(item.data(Qt.ItemDataRole.UserRole) or "") if item is not None else ""
+
+    def show_templates(self, name: str = "") -> None:
+        """Open on the reply templates (the Draft menu's Edit reply templates), at `name` if given."""
+        self.tabs.setCurrentIndex(self._templates_index)
+        if name:
+            for row in range(self.template_list.count()):
+                if self.template_list.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                    self.template_list.setCurrentRow(row)
+        self.template_list.setFocus()
 
     def _fill_templates(self) -> None:
         current = self.current_template()
@@ -545,7 +567,10 @@ class KbEditor(QDialog):
         self.template_list.blockSignals(True)
         self.template_list.clear()
         for name in templates:
-            self.template_list.addItem(f"{name} (customized)" if name in changed else name)
+            label = TEMPLATE_LABELS.get(name, name)
+            item = QListWidgetItem(f"{label} (customized)" if name in changed else label)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.template_list.addItem(item)
         names = list(templates)
         self.template_list.setCurrentRow(names.index(current) if current in names else 0)
         self.template_list.blockSignals(False)
@@ -778,14 +803,29 @@ class KbEditor(QDialog):
         self.settings_save = QPushButton("Save settings")
         self.settings_save.setObjectName("kbSettingsSave")
         self.settings_save.clicked.connect(self.save_settings)
+        # Compact: numbers as wide as a number, text fields as wide as a name, rows at the top.
+        for spin in (self.ending_soon_spin, self.support_months_spin, self.retention_spin):
+            spin.setMaximumWidth(180)
+        self.engineer_edit.setMinimumWidth(260)
+        self.engineer_edit.setMaximumWidth(360)
+        self.signature_edit.setMaximumWidth(480)
         page = QWidget()
-        form = QFormLayout(page)
+        self.settings_page = page
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(form)
+        outer.addStretch(1)
         form.addRow("Ending-soon warning", self.ending_soon_spin)
         form.addRow("Support period", self.support_months_spin)
         form.addRow("Engineer name", self.engineer_edit)
         form.addRow("Signature", self.signature_edit)
         form.addRow("Keep history for", self.retention_spin)
-        form.addRow(self.settings_save)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.settings_save)
+        save_row.addStretch(1)
+        form.addRow("", save_row)
         for label, widget in (
             ("Days before end of support that count as ending soon", self.ending_soon_spin),
             ("Months a release is supported", self.support_months_spin),

@@ -56,6 +56,9 @@ def run_gui(
     # Fractional display scaling (150 %) is kept as is: Qt 6's default rounding policy, PassThrough.
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        from triage_app.gui.native_dialogs import prefer_native_dialogs
+
+        prefer_native_dialogs()
         app = QApplication(sys.argv[:1])
     app.setApplicationName(paths.APP_NAME)
     app.setApplicationDisplayName("triage-app")

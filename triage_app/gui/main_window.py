@@ -34,7 +34,8 @@ from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.release_panel import ReleasePanel
 from triage_app.gui.settings import GuiSettings
 from triage_app.gui.state import CurrentTriage
-from triage_app.gui.theme import THEMES, apply_theme, section_title
+from triage_app.gui.status_message import StatusMessages
+from triage_app.gui.theme import THEMES, NoteLabel, apply_theme, section_title
 from triage_app.gui.ticket_editor import TicketEditor
 from triage_app.gui.verdict_card import VerdictCard
 from triage_app.gui.workers import ExcInfo, FunctionWorker, TriageRunner
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from triage_app.gui.kb_status import KbInfo
     from triage_app.gui.releases_view import ReleasesView
 
+THEME_LABELS = {"system": "Follow &system", "light": "&Light", "dark": "&Dark"}
 DEBOUNCE_MS = 300  # long enough to skip keystrokes, short enough to feel live
 DEFAULT_SIZE = QSize(1280, 720)
 ServicesLoader = Callable[[], "Services"]
@@ -76,7 +78,8 @@ class MainWindow(QMainWindow):
         # it forces a theme, and nothing else changes the application style before that.
         self._system_style = system_style
         self.setObjectName("mainWindow")
-        self.setWindowTitle("triage-app — Prefect Customer-Managed support triage")
+        # Qt adds the application's display name ("— triage-app") to every window title.
+        self.setWindowTitle("Prefect Customer-Managed support triage")
         self.setAccessibleName("triage-app main window")
         self.data_dir = data_dir
         self.today = today
@@ -129,6 +132,10 @@ class MainWindow(QMainWindow):
         from triage_app.gui.export_actions import install as install_drafting
 
         self.draft_actions = install_drafting(self)
+        from triage_app.gui.window_shortcuts import WindowShortcuts
+
+        self.window_shortcuts = WindowShortcuts(self)
+        self.window_shortcuts.watch_inputs()  # Ctrl+E works from the Customer/Ticket/You fields
         # One copy and one export path (redaction preview, never overwrite), whatever starts it.
         for request, action, slot in (
             (self.draft_pane.copyRequested, self.act_copy, self.draft_actions.copy),
@@ -141,7 +148,8 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.editor = TicketEditor()
-        self.triage_button = QPushButton("&Triage")
+        # Alt+T and Alt+V belong to the Ticket and View menus; the buttons take other letters.
+        self.triage_button = QPushButton("Tri&age")
         self.triage_button.setObjectName("triageButton")
         self.triage_button.setAccessibleName("Triage now")
         self.triage_button.setToolTip("Triage now (Ctrl+Enter); it also runs as you type")
@@ -151,15 +159,11 @@ class MainWindow(QMainWindow):
         self.clear_button.setToolTip("Clear for the next ticket (Ctrl+L); Ctrl+Z brings it back")
         self.triage_button.clicked.connect(self.triage_now)
         self.clear_button.clicked.connect(self.clear_ticket)
-        self.ticket_notes = QLabel("")
+        self.ticket_notes = NoteLabel()
         self.ticket_notes.setObjectName("ticketNotes")
         self.ticket_notes.setAccessibleName("Notes about the ticket input")
-        self.ticket_notes.setWordWrap(True)
         show_plain(self.ticket_notes)
         self.ticket_notes.setVisible(False)
-        self.ticket_notes.setStyleSheet(
-            "QLabel#ticketNotes { border: 1px solid #a15c07; border-radius: 4px; padding: 4px 6px; }"
-        )
         title = section_title("Ticket")
         head = QHBoxLayout()
         head.addWidget(title)
@@ -249,9 +253,7 @@ class MainWindow(QMainWindow):
         self.theme_group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
         for theme in THEMES:
-            act = QAction(
-                theme.capitalize() if theme != "system" else "Follow &system", self, checkable=True
-            )
+            act = QAction(THEME_LABELS[theme], self, checkable=True)
             act.setData(theme)
             act.triggered.connect(lambda _checked=False, t=theme: self.set_theme(t))
             self.theme_group.addAction(act)
@@ -260,7 +262,8 @@ class MainWindow(QMainWindow):
         self.theme_actions.get(current, self.theme_actions["system"]).setChecked(True)
 
     def shortcut_actions(self) -> list[QAction]:
-        return [
+        """Every window action with a shortcut (F1 lists them), the main flow first."""
+        flow = [
             self.act_paste_triage,
             self.act_triage,
             self.act_clear,
@@ -272,6 +275,8 @@ class MainWindow(QMainWindow):
             self.act_shortcuts,
             self.act_quit,
         ]
+        # Actions other parts add (the drafting area's Edit reply templates, Ctrl+Shift+T).
+        return flow + [a for a in self.actions() if a.shortcuts() and a not in flow]
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -317,7 +322,12 @@ class MainWindow(QMainWindow):
             " QStatusBar QLabel { padding: 0px 6px; border-left: 1px solid palette(mid); }"
         )
         bar.addWidget(self.busy_label)
-        bar.addPermanentWidget(self.kb_label, 1)
+        # Every showMessage() (copy, export, empty clipboard, history failures) lands in a label
+        # that nothing covers; the knowledge-base labels step aside while it is shown.
+        self.status_messages = StatusMessages(
+            bar, [self.kb_label, self.policy_label, self.releases_label]
+        )
+        bar.addPermanentWidget(self.kb_label)
         bar.addPermanentWidget(self.policy_label)
         bar.addPermanentWidget(self.releases_label)
 
@@ -518,6 +528,7 @@ class MainWindow(QMainWindow):
         self.verdict_card.show_empty()
         self.release_panel.set_versions([])
         self.draft_pane.clear()
+        self.busy_label.setText("")  # "Triaged in N ms" was about the ticket just cleared
         self._paste_notes.clear()
         self._show_notes(())
 
@@ -748,6 +759,8 @@ class MainWindow(QMainWindow):
             # A style-sheeted widget keeps the old palette after a style switch: re-polish it.
             bar = self.statusBar()
             bar.setStyleSheet(bar.styleSheet())
+            for note in self.findChildren(NoteLabel):
+                note.recolour()  # readable at once, not one event-loop pass later
         self.settings.set("theme", theme)
         self.theme_actions[theme].setChecked(True)
 
@@ -756,14 +769,28 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         geometry = self.settings.bytes("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(DEFAULT_SIZE)
+            self.resize(self._fitting_size())
         state = self.settings.bytes("window/state")
         if state is not None:
             self.restoreState(state)
         if not self._restore_splitter(self.top_splitter, "splitter/top"):
-            self.top_splitter.setSizes([480, 400, 400])
+            self.default_pane_sizes()
         if not self._restore_splitter(self.main_splitter, "splitter/main"):
-            self.main_splitter.setSizes([500, 170])
+            self.default_pane_sizes(top=False)
+
+    def _fitting_size(self) -> QSize:
+        """1280x720, or the screen's free area when it is smaller (a 1024x640 laptop)."""
+        from triage_app.gui.screen_fit import fitting_size
+
+        return fitting_size(self, DEFAULT_SIZE)
+
+    def default_pane_sizes(self, top: bool = True) -> None:
+        """Share the window between the panes: proportions of its size, not pixels, so the
+        verdict card gets the height and the release table two or three rows at any size."""
+        size = self.size()
+        if top:
+            self.top_splitter.setSizes([size.width() * 35, size.width() * 34, size.width() * 31])
+        self.main_splitter.setSizes([size.height() * 83, size.height() * 17])
 
     def _restore_splitter(self, splitter: QSplitter, key: str) -> bool:
         value = self.settings.bytes(key)
@@ -780,9 +807,8 @@ class MainWindow(QMainWindow):
             )
 
     def reset_layout(self) -> None:
-        self.resize(DEFAULT_SIZE)
-        self.top_splitter.setSizes([480, 400, 400])
-        self.main_splitter.setSizes([500, 170])
+        self.resize(self._fitting_size())
+        self.default_pane_sizes()
         from PySide6.QtCore import QByteArray
 
         for key in ("window/geometry", "window/state", "splitter/top", "splitter/main"):
@@ -823,18 +849,22 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def show_kb_editor(self) -> None:
+    def show_kb_editor(self, templates: bool = False) -> Any:
+        """The Knowledge Base window (on its reply templates with `templates`); None until loaded."""
         if self.services is None:
             self.statusBar().showMessage("The knowledge base is still opening…", 5000)
-            return
+            return None
         from triage_app.gui.kb_editor import KbEditor
 
         if self._kb_editor is None:
             self._kb_editor = KbEditor(self.services, parent=self)
             self._kb_editor.changed.connect(self.reload_services)
+        if templates:
+            self._kb_editor.show_templates()
         self._kb_editor.show()
         self._kb_editor.raise_()
         self._kb_editor.activateWindow()
+        return self._kb_editor
 
     def shutdown(self) -> None:
         """Wait for background work, so no worker reports to a window that is gone."""

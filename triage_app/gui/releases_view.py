@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from triage_app.core.releases import STATUSES, Schedule
 from triage_app.gui.plain import plain_message
 from triage_app.gui.schedule_model import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
+from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.theme import STATUS_LABELS
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
 from triage_app.storage.errors import StorageError
@@ -81,7 +82,7 @@ class ReleasesView(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("releasesView")
-        self.setWindowTitle("Release schedule — triage-app")
+        self.setWindowTitle("Release schedule")
         self.setAccessibleName("Release schedule")
         self._load_schedule = load_schedule
         self._import_csv = import_csv
@@ -160,7 +161,7 @@ class ReleasesView(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.source_label)
         layout.addLayout(bottom)
-        self.resize(900, 560)
+        resize_to_fit(self, 900, 560)  # a 1024x640 laptop gets the whole screen, no more
 
         self.product_combo.currentIndexChanged.connect(self._filter_changed)
         self.status_combo.currentIndexChanged.connect(self._filter_changed)
@@ -240,11 +241,14 @@ class ReleasesView(QDialog):
         self._import_over()
         exc = exc_info[1]
         if isinstance(exc, ValueError | OSError | StorageError):  # bad file: told plainly
-            QMessageBox.warning(
+            from triage_app.gui.problems import warn_problems
+
+            # Every problem, one a line; the file name and CSV cells are shown verbatim.
+            warn_problems(
                 self,
                 "Import failed",
-                # The file name and the error (which quotes CSV cells) are shown verbatim.
-                plain_message(f"{path.name} was not imported; the schedule is unchanged.\n\n{exc}"),
+                f"{path.name} was not imported; the schedule is unchanged.",
+                exc,
             )
         else:
             report_unexpected(exc_info)

@@ -58,4 +58,13 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(520, 420)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Every row in view without scrolling: the table asks for the room its rows take."""
+        table = self.table
+        table.resizeRowsToContents()
+        frame = 2 * table.frameWidth()
+        height = table.horizontalHeader().sizeHint().height() + table.verticalHeader().length()
+        width = table.sizeHintForColumn(0) + table.sizeHintForColumn(1) + 32
+        table.setMinimumSize(width + frame, height + frame)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
 from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR
 from triage_app.gui.lazy_qt import Qt
@@ -90,6 +91,76 @@ def _dark_palette() -> QPalette:
     ):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f8388"))
     return p
+
+
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2.x relative luminance of an opaque colour."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio (1 to 21); AA asks 4.5 for body text."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+NOTE_ACCENT = "#a15c07"  # the spans-both amber: a note asks for attention, not alarm
+NOTE_TINT = 0.16  # share of the accent mixed into the window colour behind a note
+
+
+def note_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """(background, text) for a note: an amber tint of the theme's window colour behind the theme's
+    own text colour, falling back to the plain window colour if the tint ever costs AA contrast."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    accent = QColor(NOTE_ACCENT)
+    tint = QColor.fromRgbF(
+        window.redF() + (accent.redF() - window.redF()) * NOTE_TINT,
+        window.greenF() + (accent.greenF() - window.greenF()) * NOTE_TINT,
+        window.blueF() + (accent.blueF() - window.blueF()) * NOTE_TINT,
+    )
+    return (tint if contrast_ratio(tint, text) >= 4.5 else window), text
+
+
+class NoteLabel(QLabel):
+    """A word-wrapped note in the theme's colours, repainted when the theme changes at run time
+    (a style sheet would freeze the colours it was polished with)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAutoFillBackground(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMargin(4)
+        self._recolouring = False
+        self.recolour()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.recolour()  # the application's palette changed (a theme switch)
+
+    def recolour(self) -> None:
+        """Take the colours from the application's palette now (also done on every change)."""
+        if self._recolouring:
+            return  # our own setPalette below sends a PaletteChange too
+        self._recolouring = True
+        try:
+            background, text = note_colours(QApplication.palette())
+            palette = self.palette()
+            palette.setColor(QPalette.ColorRole.Window, background)
+            palette.setColor(QPalette.ColorRole.WindowText, text)
+            self.setPalette(palette)
+        finally:
+            self._recolouring = False
 
 
 def section_title(text: str) -> QLabel:

@@ -70,10 +70,23 @@ class TicketEditor(QPlainTextEdit):
         cursor = self.textCursor()
         if replace_all:
             cursor.select(cursor.SelectionType.Document)
+        start = cursor.selectionStart()
+        whole = start == 0 and (replace_all or self.document().characterCount() <= 1)
         cursor.insertText(cleaned.text)
+        long_paste = self._taller_than_view(cleaned.text)
+        if long_paste:
+            # A long paste (a 3,000-line log) keeps its top in view: the customer's question is
+            # there, not at the end of the log. The cursor waits at the start of the paste.
+            cursor.setPosition(start)
         self.setTextCursor(cursor)
+        if long_paste and whole:
+            self.verticalScrollBar().setValue(0)
         if cleaned.replaced_controls or cleaned.split_lines:
             self.pasteCleaned.emit(cleaned.replaced_controls, cleaned.split_lines)
+
+    def _taller_than_view(self, text: str) -> bool:
+        lines_in_view = max(1, self.viewport().height() // max(1, self.fontMetrics().lineSpacing()))
+        return text.count("\n") >= lines_in_view
 
     def changeEvent(self, e: QEvent) -> None:
         super().changeEvent(e)

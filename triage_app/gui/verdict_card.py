@@ -41,6 +41,12 @@ def _swatch(colour: QColor, size: int = 12) -> QIcon:
     return QIcon(pix)
 
 
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop followed by a space (the whole text when there is none)."""
+    end = text.find(". ")
+    return text[: end + 1] if end > 0 else text
+
+
 class VerdictCard(QFrame):
     """Shows one triage result; emits overrideChanged(verdict or "", bullet title or "") on user choice."""
 
@@ -159,7 +165,7 @@ class VerdictCard(QFrame):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        verdict_label = QLabel("&Verdict:")
+        verdict_label = QLabel("Verd&ict:")  # Alt+V opens the View menu
         verdict_label.setBuddy(self.override_combo)
         bullet_label = QLabel("&Bullet:")
         bullet_label.setBuddy(self.bullet_combo)
@@ -290,7 +296,14 @@ class VerdictCard(QFrame):
         self.override_note.setText(" ".join(notes))
         self.override_note.setVisible(bool(notes))
         note = self._policy.spans_note if self._policy else ""
-        self.spans_note.setText(f"Policy note: {note}" if note else "")
+        # The note's first sentence keeps the bullet list its room; the whole note is one hover
+        # away (and in the draft), and read in full by screen readers.
+        lead = _first_sentence(note)
+        self.spans_note.setText(
+            f"Policy note: {lead}{' …' if lead != note else ''}" if note else ""
+        )
+        self.spans_note.setToolTip(plain_tooltip(note) if lead != note else "")
+        self.spans_note.setAccessibleDescription(note)
         self.spans_note.setVisible(verdict == SPANS_BOTH and bool(note))
 
     def _paint_badge(self, verdict: str, text: str, neutral: bool = False) -> None:
