@@ -318,6 +318,17 @@ class Schedule:
         i = bisect.bisect_right(keys, (0, v.key))
         return same[i - 1] if i else same[0]
 
+    def next_after(self, product: str, version: str) -> Release | None:
+        """The oldest final release whose version is after `version`, in any line."""
+        index = self._index.get(product)
+        if index is None or parse_version(version) is None:
+            return None
+        i = bisect.bisect_right(index.keys, version_key(version))
+        for r in index.releases[i:]:
+            if not r.prerelease:
+                return r
+        return None
+
     def latest_of_line(
         self, product: str, line: tuple[int, ...], today: dt.date | None = None
     ) -> Release | None:
