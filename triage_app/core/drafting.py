@@ -87,10 +87,39 @@ def pick_version(versions: Sequence[VersionMention]) -> VersionMention | None:
     """The mention the reply should talk about: resolved ones first, then the most urgent status."""
     if not versions:
         return None
-    return min(
-        versions,
-        key=lambda v: (v.release is None, _STATUS_RANK.get(v.status, 5), v.start),
-    )
+    return min(versions, key=lambda v: (v.release is None, *_urgency(v)))
+
+
+_NEEDS_ACTION = ("unsupported", "ending_soon")
+
+
+def describe_other_versions(versions: Sequence[VersionMention], picked: VersionMention) -> str:
+    """The other versions that need action, worst first: "3.4.1 (its support ended on ...) and ..."."""
+    seen = {(picked.product, picked.version)}
+    chosen = []
+    for v in sorted(versions, key=_urgency):
+        key = (v.product, v.version)
+        if v.status not in _NEEDS_ACTION or key in seen:
+            continue
+        seen.add(key)
+        chosen.append(f"{v.version} ({_support_words(v)})")
+    if len(chosen) <= 1:
+        return "".join(chosen)
+    return ", ".join(chosen[:-1]) + " and " + chosen[-1]
+
+
+def _urgency(v: VersionMention) -> tuple[int, int, int]:
+    """Unsupported first, the longest-ended first; then ending soon, the nearest end first."""
+    days = v.days_left if v.days_left is not None else -100_000  # bounded only: ended long ago
+    return (_STATUS_RANK.get(v.status, 5), days, v.start)
+
+
+def _support_words(v: VersionMention) -> str:
+    if v.substitute:
+        return v.basis
+    if v.status == "unsupported":
+        return f"its support ended on {v.supported_until}"
+    return f"its support ends on {v.supported_until}, in {v.days_left} days"
 
 
 def _best_on_side(policy: Policy, result: TriageResult, side: str) -> Bullet | None:
@@ -166,9 +195,12 @@ def build_variables(
         elif mention.upgrade_target:
             latest = mention.upgrade_target
             steps = (mention.upgrade_target,)
-        current = mention.release or mention.version
+        # A stand-in release's dates are not the customer's: talk about their own version.
+        current = mention.version if mention.substitute else (mention.release or mention.version)
         steps = [s for s in steps if s != current]
         values.update(
+            release_basis=mention.basis if mention.substitute else "",
+            other_versions=describe_other_versions(result.versions, mention),
             version=mention.text.strip() or mention.version,
             product=mention.product or "",
             release=current,

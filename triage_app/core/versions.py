@@ -653,10 +653,9 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
     if two_numbers and not has_cm:
         # "1.5 GB", "0.25 CPU": two numbers are a version only when the words say so
         said = v_prefixed or key_reason or cue.lower().startswith(("version", "since", "on "))
-        if said and context.about_prefect and schedule is not None:
-            if schedule.has_line(PREFECT, line):
-                reason = cue or "v prefix"
-                return Detected(raw, vstart, end, PREFECT, raw, kind, reason)
+        known_line = schedule is not None and schedule.has_line(PREFECT, line)
+        if said and context.about_prefect and known_line:
+            return Detected(raw, vstart, end, PREFECT, raw, kind, cue or "v prefix")
         return None
     before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
     after = text[vend : vend + CONTEXT_AFTER]
