@@ -19,9 +19,7 @@ from triage_app.core.result import (
     TriageResult,
     VersionMention,
 )
-
-# Which version to talk about when a ticket names several: the most urgent status first.
-_STATUS_RANK = {"unsupported": 0, "ending_soon": 1, "supported": 2, "prerelease": 3, "unknown": 4}
+from triage_app.core.support_summary import join_words, needing_action, support_words, urgency
 
 # The fields the engineer types next to the draft (the app cannot infer them).
 FIELD_NAMES = ("customer_name", "ticket_ref", "engineer_name")
@@ -87,39 +85,14 @@ def pick_version(versions: Sequence[VersionMention]) -> VersionMention | None:
     """The mention the reply should talk about: resolved ones first, then the most urgent status."""
     if not versions:
         return None
-    return min(versions, key=lambda v: (v.release is None, *_urgency(v)))
-
-
-_NEEDS_ACTION = ("unsupported", "ending_soon")
+    # Which version to talk about when a ticket names several: the most urgent status first.
+    return min(versions, key=lambda v: (v.release is None, *urgency(v)))
 
 
 def describe_other_versions(versions: Sequence[VersionMention], picked: VersionMention) -> str:
     """The other versions that need action, worst first: "3.4.1 (its support ended on ...) and ..."."""
-    seen = {(picked.product, picked.version)}
-    chosen = []
-    for v in sorted(versions, key=_urgency):
-        key = (v.product, v.version)
-        if v.status not in _NEEDS_ACTION or key in seen:
-            continue
-        seen.add(key)
-        chosen.append(f"{v.version} ({_support_words(v)})")
-    if len(chosen) <= 1:
-        return "".join(chosen)
-    return ", ".join(chosen[:-1]) + " and " + chosen[-1]
-
-
-def _urgency(v: VersionMention) -> tuple[int, int, int]:
-    """Unsupported first, the longest-ended first; then ending soon, the nearest end first."""
-    days = v.days_left if v.days_left is not None else -100_000  # bounded only: ended long ago
-    return (_STATUS_RANK.get(v.status, 5), days, v.start)
-
-
-def _support_words(v: VersionMention) -> str:
-    if v.substitute:
-        return v.basis
-    if v.status == "unsupported":
-        return f"its support ended on {v.supported_until}"
-    return f"its support ends on {v.supported_until}, in {v.days_left} days"
+    others = needing_action(versions, skip=picked)
+    return join_words([f"{v.version} ({support_words(v)})" for v in others])
 
 
 def _best_on_side(policy: Policy, result: TriageResult, side: str) -> Bullet | None:
