@@ -13,12 +13,10 @@ from triage_app.core.releases import (
     PREFECT,
     PREFECT_HELM,
     PRERELEASE,
-    SUPPORTED,
     UNSUPPORTED,
     Release,
     Schedule,
     parse_version,
-    version_key,
 )
 from triage_app.core.result import VersionMention
 
@@ -780,6 +778,16 @@ def resolve(detected: Detected, schedule: Schedule, today: dt.date) -> VersionMe
         )
         return _with_status(base, schedule, release, today, note)
     report = schedule.status(product, detected.version, today)
+    if report.release is None and report.status == UNSUPPORTED:
+        # older than every release in the schedule: unsupported, and the words say why
+        return dataclasses.replace(
+            base,
+            status=UNSUPPORTED,
+            note=report.note,
+            upgrade_target=report.latest,
+            substitute=True,
+            basis=report.note,
+        )
     if report.release is None:
         return dataclasses.replace(base, note=report.note)
     resolved = _with_status(base, schedule, report.release, today, report.note)
@@ -796,35 +804,12 @@ def _bounded(
     nearest: Release,
     today: dt.date,
 ) -> VersionMention:
-    """A version missing from the schedule: say what its neighbours prove, never their dates as its own.
-
-    A release older than one whose support has ended is unsupported too; one newer than a supported
-    release is supported at least as long. Otherwise only the nearest release's status is known.
-    """
-    newer = schedule.next_after(product, version)
-    older = nearest if nearest.key < version_key(version) else None
+    """A version missing from the schedule: what its neighbours prove, never their dates as its own."""
+    status, basis = schedule.stand_in_status(product, version, nearest, today)
     stand_in = f"{version} is not in the schedule; the nearest release is {nearest.version}"
-    if newer is not None:
-        newer_support = schedule.support(newer, today)
-        if newer_support.status == UNSUPPORTED and newer_support.supported_until is not None:
-            basis = (
-                f"{version} is older than {newer.version}, whose support ended on "
-                f"{newer_support.supported_until.isoformat()}, so it is no longer supported"
-            )
-            return _stand_in(mention, UNSUPPORTED, f"{stand_in}; {basis}", basis)
-    if older is not None:
-        older_support = schedule.support(older, today)
-        if older_support.status == SUPPORTED and older_support.supported_until is not None:
-            basis = (
-                f"{version} is newer than {older.version}, which is supported until "
-                f"{older_support.supported_until.isoformat()}, so it is supported at least as long"
-            )
-            return _stand_in(mention, SUPPORTED, f"{stand_in}; {basis}", basis)
-    basis = (
-        f"{version} is not in our release schedule; the nearest release, {nearest.version}, "
-        f"is {mention.status.replace('_', ' ')}, so please confirm the exact version"
-    )
-    return _stand_in(mention, mention.status, f"{stand_in}; its own dates are unknown", basis)
+    if status == mention.status and "nearest release" in basis:
+        return _stand_in(mention, status, f"{stand_in}; its own dates are unknown", basis)
+    return _stand_in(mention, status, f"{stand_in}; {basis}", basis)
 
 
 def _stand_in(mention: VersionMention, status: str, note: str, basis: str) -> VersionMention:
