@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import re
@@ -440,8 +441,13 @@ def detect_versions(text: str, schedule: Schedule | None = None) -> list[Detecte
     scan = text if text_len <= MAX_SCAN_CHARS else text[:MAX_SCAN_CHARS]
     lowered = scan.lower()
     prefect_in_text = "prefect" in lowered and _PREFECT_IN_TEXT.search(scan) is not None
+    cm_words = list(_CM_WORDS.finditer(scan))
     context = _Context(
-        schedule, prefect_in_text, prefect_in_text or _PREFECT_TOPIC.search(scan) is not None
+        schedule,
+        prefect_in_text,
+        prefect_in_text or _PREFECT_TOPIC.search(scan) is not None,
+        [m.start() for m in cm_words],
+        [m.end() for m in cm_words],
     )
     found: list[Detected] = []
     taken: list[tuple[int, int]] = []
@@ -501,6 +507,19 @@ class _Context:
     schedule: Schedule | None
     prefect_in_text: bool  # the word "prefect" appears
     about_prefect: bool  # ... or Prefect's own nouns do (flow run, work pool, Orion)
+    cm_starts: list[int]  # where "release", "chart", "customer-managed" ... words start and end,
+    cm_ends: list[int]  # found once per ticket (a search per version was the scan's main cost)
+
+    def cm_word_near(self, vstart: int, vend: int) -> bool:
+        """A release/chart word within CONTEXT_BEFORE before the version or CONTEXT_AFTER after it."""
+        return self._word_within(vstart - CONTEXT_BEFORE, vstart) or self._word_within(
+            vend, vend + CONTEXT_AFTER
+        )
+
+    def _word_within(self, lo: int, hi: int) -> bool:
+        # Matches do not overlap, so the first one starting at or after lo has the smallest end.
+        i = bisect.bisect_left(self.cm_starts, lo)
+        return i < len(self.cm_starts) and self.cm_ends[i] <= hi
 
 
 def _release_name(raw: str) -> str:
@@ -552,12 +571,14 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
     )
     end = vend + 4 if text.startswith(".tgz", vend) else vend  # prefect-cloud-0.8.1.tgz
     clause = _clause_before(text, tstart)
-    if _PROVIDER_CLAUSE.search(clause):
+    # Cheap substring tests first: most numbers in a pasted log have none of these nearby.
+    if ("rovider" in clause or "erraform" in clause) and _PROVIDER_CLAUSE.search(clause):
         return None  # "provider registry.terraform.io/prefecthq/prefect v2.22.0": Terraform's
 
     # A key or URL right before the version names its product: "prefect_version": "0.13.12",
     # prefect.io/version=2.7.8, docs.prefect.io/2.14.2/.
-    key = _KEY_BEFORE.search(clause)
+    tail = clause.rstrip(" \t\"'vV")
+    key = _KEY_BEFORE.search(clause) if tail.endswith((":", "=")) else None
     key_reason = ""
     if key is not None:
         name = key.group("key").lower()
@@ -567,7 +588,7 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
             key_reason = key.group("key")  # "Version: 3.1.4": a cue, as the word "version" is
         elif any(part in _OTHER_PROGRAMS for part in _KEY_PARTS.split(name) if part):
             return None  # python_version: 3.11.7, "redis_version": "7.2.4"
-    if _DOCS_URL_BEFORE.search(clause):
+    if "prefect.io/" in clause[-40:].lower() and _DOCS_URL_BEFORE.search(clause):
         return _found(text, vstart, end, PREFECT, raw, wildcard, "Prefect docs URL")
 
     # The words before the version, on its line, name its product or another program.
@@ -644,7 +665,7 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
         return Detected(raw, vstart, end, PREFECT_HELM, raw, kind, "chart version form")
     cue = key_reason or (" ".join(text[cue_start:tstart].split()) if cue_start >= 0 else "")
     cue = cue or ("->" if cue_start == tstart else "")
-    if not cue and _VERSION_WORD.search(clause):
+    if not cue and "ersion" in clause and _VERSION_WORD.search(clause):
         cue = "version (same sentence)"  # "Version info from my machine: 3.1.4"
     two_numbers = parsed is not None and len(parsed.release) < 3 and not parsed.is_prerelease
     v_prefixed = text[tstart] in "vV"
@@ -655,14 +676,15 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
         if said and context.about_prefect and known_line:
             return Detected(raw, vstart, end, PREFECT, raw, kind, cue or "v prefix")
         return None
-    before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
-    after = text[vend : vend + CONTEXT_AFTER]
+    if not calendar and not has_cm and not context.about_prefect:
+        return None  # nothing in the ticket can make a bare version ours
     if calendar:
-        near = before + " " + after
+        before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
+        near = before + " " + text[vend : vend + CONTEXT_AFTER]
         if _CHART_WORDS.search(near) or _CM_WORDS.search(near):
             return Detected(raw, vstart, end, PREFECT_HELM, raw, kind, "a chart nearby")
         return None  # 2025.06.12 without a chart nearby is a date
-    cm_context = bool(_CM_WORDS.search(before) or _CM_WORDS.search(after))
+    cm_context = context.cm_word_near(vstart, vend)
     if two_numbers:
         # Only as a known Customer-Managed line next to "release" ("jump straight to 1.2?").
         if cm_context and schedule is not None and schedule.has_line(CUSTOMER_MANAGED, line):
