@@ -21,10 +21,14 @@ TICKET = (
 )
 
 
-def panel_for(qtbot: QtBot, text: str) -> ReleasePanel:
-    schedule = Schedule(
+def shipped_schedule() -> Schedule:
+    return Schedule(
         tuple(parse_release_csv(defaults.resource(defaults.RELEASES_FILE).read_bytes()))
     )
+
+
+def panel_for(qtbot: QtBot, text: str) -> ReleasePanel:
+    schedule = shipped_schedule()
     panel = ReleasePanel()
     qtbot.addWidget(panel)
     panel.resize(1200, 400)
@@ -70,3 +74,16 @@ def test_the_tooltip_says_what_the_version_was_read_as_and_why(qtbot: QtBot) -> 
     row = cells(panel, "Version found").index("3.8.3")
     tip = panel.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert "Read as prefect, decided by “Server is”" in tip
+
+
+def test_the_ticket_highlight_names_the_product_the_words_and_a_stand_in() -> None:
+    from triage_app.core.result import TriageResult
+    from triage_app.gui.highlights import highlights_for
+
+    versions = tuple(resolve_versions(TICKET, shipped_schedule(), TODAY))
+    tips = {
+        TICKET[h.start : h.end]: h.tooltip
+        for h in highlights_for(TriageResult("in_scope", 0.9, (), versions), len(TICKET))
+    }
+    assert "Read as prefect, decided by “upgraded to”" in tips["3.4.7"]
+    assert "not in the schedule, nearest release 2.19.0" in tips["prefect==2.19.4"]
