@@ -205,3 +205,35 @@ def test_triage_json_fills_versions(run_cli: CliRunner) -> None:
     for v in versions:
         assert ticket[v["start"] : v["end"]] == v["text"]
         assert set(v) >= {"release_date", "supported_until", "days_left"}
+
+
+def test_triage_reads_bare_versions_and_says_why(run_cli: CliRunner) -> None:
+    ticket = (
+        "We upgraded to 3.4.7 last week and now flow runs crash on the workers. Server is 3.8.3. "
+        "One worker still runs prefect==2.19.4 on Kubernetes 1.29.3 with python 3.11.7."
+    )
+    as_json = run_cli("triage", "--json", "--today", "2026-12-01", input=ticket)
+    assert as_json.returncode == 0, as_json.stderr
+    versions = json.loads(as_json.stdout)["versions"]
+    assert [(v["text"], v["product"], v["reason"]) for v in versions] == [
+        ("3.4.7", "prefect", "upgraded to"),
+        ("3.8.3", "prefect", "Server is"),
+        ("prefect==2.19.4", "prefect", "prefect"),
+    ]
+    stand_in = versions[2]
+    assert (stand_in["substitute"], stand_in["supported_until"]) == (True, None)
+    text = run_cli("triage", "--today", "2026-12-01", input=ticket).stdout
+    assert (
+        "'3.4.7': prefect 3.4.7 -> unsupported" in text and "[read as prefect: upgraded to]" in text
+    )
+    assert (
+        "prefect 2.19.4 (nearest release 2.19.0) -> unsupported: 2.19.4 is older than 2.20.0"
+        in text
+    )
+    assert "2024-11-13" not in text  # 2.19.0's end of support is not the customer's
+    draft = run_cli("draft", "--today", "2026-12-01", input=ticket)
+    assert draft.returncode == 0, draft.stderr
+    assert (
+        "2.19.4 is older than 2.20.0" in draft.stdout
+        and "3.4.7 (its support ended on 2025-12-26)" in draft.stdout
+    )
