@@ -378,6 +378,12 @@ def test_program_names_before_a_version_are_still_refused(text: str, with_cm: Sc
             [("3-latest", "image tag of prefecthq/prefect")],
         ),
         ("Seen on 2.10.x with flow runs", [("2.10.x", "on")]),
+        ("the flow runs fail; server is still on 3.2", [("3.2", "on")]),
+        ("the work pool lost runs after we moved to 3.7", []),  # "to" alone: 1.5 GB-like
+        (
+            "We are on 3.0.10 server + 3.0.10 worker.",  # no "Prefect": the component decides
+            [("3.0.10", "on"), ("3.0.10", "server")],
+        ),
         (
             "dev install of prefect 2.16.0+26.gf00a520c4c",
             [("prefect 2.16.0+26.gf00a520c4c", "prefect")],
@@ -402,6 +408,10 @@ def test_context_decides_a_bare_version_and_says_which_words(
         "Prefect flows with python_version: 3.11.7 and redis_version=7.2.4",
         "Chart: bitnami/postgresql 15.1.2 (app version 16.2.0), Kubernetes 1.28.2",
         "argo-cd chart 7.4.x, Argo CD v2.12.1",
+        "Docker version 19.03.8, docker-compose version 1.25.4 for the Docker agent",
+        "Chart: vault-helm 0.24.1, appVersion 1.13.1, release security-vault",
+        "We upgraded to 2.7.0 yesterday",  # nothing says whose 2.7.0 it is
+        "Our flow runs use 1.5 GB at 0.25 CPU; since 3.2 GB of memory is on 2.5 cores",
     ],
 )
 def test_neighbours_naming_other_programs_refuse_the_version(text: str, shipped: Schedule) -> None:

@@ -55,7 +55,8 @@ _MONTH_FULL = {m[:3]: m for m in _MONTH_NAMES.split()}
 # One word (reversed text is scanned, so this reads right to left from the version).
 _REV_WORD = re.compile(r"(?P<sep>[^\w\n]{0,40})(?P<word>[\w/'-]{1,40})")
 _BOUNDARY = re.compile(r"[.!?;]\s|[()\[\]]")  # a sentence or bracket lies between word and version
-_PREFECT_IN_TEXT = re.compile(r"\bprefect\b", re.IGNORECASE)
+# The ticket names us: Prefect, or Customer-Managed (its releases are ours too).
+_PREFECT_IN_TEXT = re.compile(r"\bprefect\b|\bcustomer[- ]managed\b", re.IGNORECASE)
 _CHART_WORDS = re.compile(r"\b(?:chart|charts|helm|prefect-helm)\b", re.IGNORECASE)
 # Prefect's own nouns: a ticket that speaks of flow runs and work pools is about Prefect even when
 # it never writes the name (paraphrased GitHub issues rarely do).
@@ -73,6 +74,11 @@ _KEY_BEFORE = re.compile(
     r"(?<![\w.\-/])(?P<key>[\w.\-/]{1,60})[\"']?[ \t]{0,4}[:=][ \t]{0,4}[\"']?[vV]?\Z"
 )
 _VERSION_WORD = re.compile(r"\bversions?\b", re.IGNORECASE)
+# Words that make two numbers a version ("server is still on 3.2", "since v3.2", "Version: 2.10").
+_TWO_NUMBER_CUES = frozenset({"version", "versions", "ver", "since", "on", "is", "at"})
+_UNIT_AFTER = re.compile(r"[ \t]{0,3}(?:%|[kmgt]i?b\b|cpus?\b|cores?\b|m?s\b|x\b|seconds?\b)", re.I)
+_COMPONENT_BEFORE = re.compile(r"\b(?:server|workers?|clients?|agents?)\b", re.IGNORECASE)
+_COMPONENT_AFTER = re.compile(r"[ \t]{1,3}(?:server|workers?|clients?|agents?)\b", re.IGNORECASE)
 _KEY_PARTS = re.compile(r"[._\-/]")
 _VERSION_KEYS = frozenset({"version", "versions", "ver", "app_version", "server_version"})
 _DOCS_URL_BEFORE = re.compile(r"\bprefect\.io/(?:docs/|v[0-9]/|latest/)?\Z", re.IGNORECASE)
@@ -412,6 +418,7 @@ _OTHER_PROGRAMS = frozenset(
         "vault",
     ]
 )
+_CHART_FIELDS = {"appversion", "app_version"}  # Helm's field: Prefect's only in a Prefect ticket
 _CHART_ANCHORS = {"chart", "prefect-helm", "helm-chart"}
 _CM_ANCHORS = {"prefect-cloud", "customer-managed", "cm"}
 
@@ -440,7 +447,9 @@ def detect_versions(text: str, schedule: Schedule | None = None) -> list[Detecte
     text_len = len(text)
     scan = text if text_len <= MAX_SCAN_CHARS else text[:MAX_SCAN_CHARS]
     lowered = scan.lower()
-    prefect_in_text = "prefect" in lowered and _PREFECT_IN_TEXT.search(scan) is not None
+    prefect_in_text = ("prefect" in lowered or "managed" in lowered) and _PREFECT_IN_TEXT.search(
+        scan
+    ) is not None
     cm_words = list(_CM_WORDS.finditer(scan))
     context = _Context(
         schedule,
@@ -616,6 +625,8 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
             anchor = ("cm", wstart, word)
         elif w in _CHART_ANCHORS:
             anchor = ("chart", wstart, word)
+        elif w in _CHART_FIELDS and not context.about_prefect:
+            return None  # appVersion 1.13.1 of a vault chart, in a ticket that is not about Prefect
         elif w in _PREFECT_WORDS or w.endswith("/prefect") or _is_prefect_key(w):
             anchor = ("chart" if long_calendar else "prefect", wstart, word)
         elif w == "helm":
@@ -663,20 +674,27 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
     # A bare version: its neighbours and the schedule decide what it is, if anything.
     if long_calendar:
         return Detected(raw, vstart, end, PREFECT_HELM, raw, kind, "chart version form")
-    cue = key_reason or (" ".join(text[cue_start:tstart].split()) if cue_start >= 0 else "")
+    cue = key_reason or (
+        " ".join(text[cue_start:tstart].split()).rstrip(" +,;:=(") if cue_start >= 0 else ""
+    )
     cue = cue or ("->" if cue_start == tstart else "")
     if not cue and "ersion" in clause and _VERSION_WORD.search(clause):
-        cue = "version (same sentence)"  # "Version info from my machine: 3.1.4"
+        cue = "version"  # the sentence says so: "Version info from my machine: 3.1.4"
     two_numbers = parsed is not None and len(parsed.release) < 3 and not parsed.is_prerelease
     v_prefixed = text[tstart] in "vV"
     if two_numbers and not has_cm:
         # "1.5 GB", "0.25 CPU": two numbers are a version only when the words say so
-        said = v_prefixed or key_reason or cue.lower().startswith(("version", "since", "on "))
+        nearest_cue = cue.lower().split()[-1] if cue else ""
+        said = v_prefixed or bool(key_reason) or nearest_cue in _TWO_NUMBER_CUES
+        if _UNIT_AFTER.match(text, vend):
+            return None  # "on 1.5 GB", "at 0.25 CPU"
         known_line = schedule is not None and schedule.has_line(PREFECT, line)
         if said and context.about_prefect and known_line:
             return Detected(raw, vstart, end, PREFECT, raw, kind, cue or "v prefix")
         return None
-    if not calendar and not has_cm and not context.about_prefect:
+    if not (
+        calendar or has_cm or context.about_prefect or cue or _COMPONENT_AFTER.match(text, end)
+    ):
         return None  # nothing in the ticket can make a bare version ours
     if calendar:
         before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
@@ -690,7 +708,12 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
         if cm_context and schedule is not None and schedule.has_line(CUSTOMER_MANAGED, line):
             return Detected(raw, vstart, end, CUSTOMER_MANAGED, f"{raw}.x", "line", "release")
         return None
-    guess = _guess_product(line, cm_context, context, bool(cue))
+    # "Server is 3.8.3", "3.0.10 server + 3.0.10 worker": a Prefect component names the version
+    # even in a ticket that never writes "Prefect"; a bare "upgraded to 2.7.0" there does not.
+    component = _COMPONENT_BEFORE.search(cue) is not None or (
+        _COMPONENT_AFTER.match(text, end) is not None
+    )
+    guess = _guess_product(line, cm_context, context, bool(cue), component)
     if guess is None:
         return None
     product, reason = guess
@@ -718,6 +741,8 @@ def _names_a_program(word: str, sep: str) -> bool:
     w = word.lower().strip("'-")
     if w in _OTHER_PROGRAMS or w.startswith(("prefect-", "prefect_")):
         return True  # prefect-aws 0.7.4, prefect_kubernetes: integrations have their own versions
+    if "-" in w and w.split("-")[0] in _OTHER_PROGRAMS:
+        return True  # docker-compose 1.25.4, kube-proxy, redis-server: a program's own tool
     if any(c in sep for c in "=<>~!@") or sep in (":", "/"):
         return True  # numpy==1.26.4, boto3>=1.34, postgres:16.2: a package or image spec
     if any(c.isdigit() or c in "_/." for c in w):
@@ -741,7 +766,7 @@ def _looks_like_date(release: tuple[int, ...]) -> bool:
 
 
 def _guess_product(
-    line: tuple[int, ...], cm_context: bool, context: _Context, cue: bool
+    line: tuple[int, ...], cm_context: bool, context: _Context, cue: bool, component: bool
 ) -> tuple[str, str] | None:
     """(product, why) for a bare version nothing names, or None when nothing makes it ours."""
     schedule = context.schedule
@@ -757,6 +782,8 @@ def _guess_product(
         return CUSTOMER_MANAGED, "release/chart nearby"
     if cue and context.about_prefect:
         return PREFECT, ""  # "upgraded to 3.4.7", "Server is 3.8.3" in a ticket about Prefect
+    if component and prefect_line:
+        return PREFECT, "a Prefect component next to a Prefect release line"
     if prefect_line and context.prefect_in_text:
         return PREFECT, "a Prefect release line, in a ticket about Prefect"
     return None
