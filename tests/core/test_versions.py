@@ -378,6 +378,7 @@ def test_program_names_before_a_version_are_still_refused(text: str, with_cm: Sc
             [("3-latest", "image tag of prefecthq/prefect")],
         ),
         ("Seen on 2.10.x with flow runs", [("2.10.x", "on")]),
+        ("the work pool broke, so we rolled back to 3.4.1", [("3.4.1", "rolled back to")]),
         ("the flow runs fail; server is still on 3.2", [("3.2", "on")]),
         ("the work pool lost runs after we moved to 3.7", []),  # "to" alone: 1.5 GB-like
         (

@@ -93,171 +93,37 @@ _CM_WORDS = re.compile(
     re.IGNORECASE,
 )
 
-# Words between a product name and its version ("Prefect server version: 3.6.29").
-_TRANSPARENT = {
-    "version",
-    "versions",
-    "ver",
-    "v",
-    "server",
-    "client",
-    "clients",
-    "worker",
-    "workers",
-    "agent",
-    "tag",
-    "image",
-    "is",
-    "was",
-    "at",
-    "cloud",
-    "oss",
-    "core",
-    "orion",
-    "agents",
-    "self-hosted",
-}
-# Words that make a bare version the product's when the ticket is about Prefect: "version",
-# upgrade phrasing ("upgraded to", "from ... to"), "server is", "workers run", "seen on".
-_CUES = frozenset(
-    {
-        "version",
-        "versions",
-        "ver",
-        "server",
-        "client",
-        "clients",
-        "worker",
-        "workers",
-        "agent",
-        "agents",
-        "is",
-        "was",
-        "at",
-        "on",
-        "to",
-        "from",
-        "into",
-        "run",
-        "runs",
-        "running",
-        "using",
-        "upgrade",
-        "upgraded",
-        "upgrading",
-        "update",
-        "updated",
-        "updating",
-        "install",
-        "installed",
-        "downgrade",
-        "downgraded",
-        "downgrading",
-        "pin",
-        "pinned",
-        "migrate",
-        "migrated",
-        "migrating",
-        "since",
-        "tested",
-        "deployed",
-        "stuck",
-    }
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string: the lists below are long and read better as prose."""
+    return frozenset(text.split())
+
+
+# Words between a product name and its version that also make a bare version ours in a Prefect
+# ticket: "Prefect server version: 3.6.29", "Server is 3.8.3", "workers run 3.8.1".
+_CUE_TRANSPARENT = _words(
+    "agent agents at client clients is server ver version versions was worker workers "
 )
+# Words between a product name and its version that decide nothing ("Prefect OSS 3.4.15").
+_TRANSPARENT = _CUE_TRANSPARENT | _words("cloud core image orion oss self-hosted tag v ")
+# Ordinary words before a bare version that make it ours in a Prefect ticket: upgrade phrasing
+# ("upgraded to", "from ... to", "rolled back to"), "seen on", "tested". The walk looks past them for
+# another program's name ("upgraded Kubernetes to 1.29.3").
+_CUE_NEUTRAL = _words(
+    "back deployed downgrade downgraded downgrading from install installed into "
+    "migrate migrated migrating on pin pinned revert reverted roll rolled run running "
+    "runs since stuck tested to update updated updating upgrade upgraded upgrading "
+    "using "
+)
+_CUES = _CUE_TRANSPARENT | _CUE_NEUTRAL
 # Ordinary words before a version: no product here, but not another program's name either.
-_NEUTRAL = {
-    "on",
-    "to",
-    "from",
-    "in",
-    "into",
-    "with",
-    "run",
-    "runs",
-    "running",
-    "use",
-    "uses",
-    "used",
-    "using",
-    "upgrade",
-    "upgraded",
-    "upgrading",
-    "update",
-    "updated",
-    "updating",
-    "install",
-    "installed",
-    "installing",
-    "deploy",
-    "deployed",
-    "deploying",
-    "downgrade",
-    "downgraded",
-    "downgrading",
-    "pin",
-    "pinned",
-    "bump",
-    "bumped",
-    "move",
-    "moved",
-    "migrate",
-    "migrated",
-    "migrating",
-    "since",
-    "after",
-    "before",
-    "than",
-    "and",
-    "or",
-    "vs",
-    "versus",
-    "both",
-    "latest",
-    "current",
-    "currently",
-    "now",
-    "still",
-    "are",
-    "were",
-    "be",
-    "been",
-    "of",
-    "the",
-    "a",
-    "an",
-    "our",
-    "my",
-    "their",
-    "we're",
-    "we",
-    "i'm",
-    "tried",
-    "try",
-    "tested",
-    "testing",
-    "new",
-    "old",
-    "older",
-    "newer",
-    "same",
-    "also",
-    "only",
-    "even",
-    "like",
-    "as",
-    "for",
-    "until",
-    "through",
-    "between",
-    "via",
-    "going",
-    "jump",
-    "straight",
-    "stuck",
-    "released",
-    "release",
-    "releases",
-}
+_NEUTRAL = _CUE_NEUTRAL | _words(
+    "a after also an and are as be been before between both bump bumped current "
+    "currently deploy deploying even for going i'm in installing jump latest like "
+    "move moved my new newer now of old older only or our release released releases "
+    "same still straight testing than the their through tried try until use used uses "
+    "versus via vs we we're were with "
+)
 _PREFECT_WORDS = {
     "prefect",
     "prefect-client",
