@@ -412,6 +412,8 @@ def test_context_decides_a_bare_version_and_says_which_words(
         "Docker version 19.03.8, docker-compose version 1.25.4 for the Docker agent",
         "Chart: vault-helm 0.24.1, appVersion 1.13.1, release security-vault",
         "We upgraded to 2.7.0 yesterday",  # nothing says whose 2.7.0 it is
+        "the flow runs broke when we moved to 2.22.0",  # Prefect has no 2.22 line: not ours
+        "flow runs hang since the cluster went to 5.2.0",
         "Our flow runs use 1.5 GB at 0.25 CPU; since 3.2 GB of memory is on 2.5 cores",
     ],
 )

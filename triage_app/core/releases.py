@@ -225,9 +225,13 @@ class _ProductIndex:
         self.keys = [r.key for r in self.releases]
         self.lines: dict[tuple[int, ...], tuple[list[tuple[Any, ...]], list[Release]]] = {}
         self.line_prefixes: set[tuple[int, ...]] = set()
+        self.newest_minor: dict[int, int] = {}  # major -> its newest minor line
         for r in self.releases:
             if r.line is None:
                 continue
+            if len(r.line) == 2:
+                major, minor = r.line
+                self.newest_minor[major] = max(minor, self.newest_minor.get(major, minor))
             keys, members = self.lines.setdefault(r.line, ([], []))
             keys.append(r.key)
             members.append(r)
@@ -285,6 +289,18 @@ class Schedule:
     def has_line(self, product: str, line: tuple[int, ...]) -> bool:
         index = self._index.get(product)
         return index is not None and tuple(line) in index.line_prefixes
+
+    def plausible_line(self, product: str, line: tuple[int, ...]) -> bool:
+        """False for a line the product cannot have: a major two past its newest, or a minor two
+        past the newest of a known major (Prefect 2.22, 3.29: another program's number)."""
+        index = self._index.get(product)
+        if index is None or not index.newest_minor or not line:
+            return True
+        newest_major = max(index.newest_minor)
+        if line[0] > newest_major + 1:
+            return False
+        newest = index.newest_minor.get(line[0])
+        return newest is None or len(line) < 2 or line[1] <= newest + 1
 
     def support(self, release: Release, today: dt.date) -> Support:
         return support_window(release, today, self.default_months, self.ending_soon_days)

@@ -646,6 +646,8 @@ def _guess_product(
     if cm_context and not prefect_line and context.prefect_in_text:
         # reported as unknown, with a note that no schedule is loaded
         return CUSTOMER_MANAGED, "release/chart nearby"
+    if schedule is not None and not schedule.plausible_line(PREFECT, line):
+        return None  # "on 2.22.0", "to 3.29.1": no Prefect line like that, another program's
     if cue and context.about_prefect:
         return PREFECT, ""  # "upgraded to 3.4.7", "Server is 3.8.3" in a ticket about Prefect
     if component and prefect_line:
