@@ -87,3 +87,13 @@ def test_the_ticket_highlight_names_the_product_the_words_and_a_stand_in() -> No
     }
     assert "Read as prefect, decided by “upgraded to”" in tips["3.4.7"]
     assert "not in the schedule, nearest release 2.19.0" in tips["prefect==2.19.4"]
+
+
+def test_the_plain_summary_draft_gives_a_stand_in_no_dates() -> None:
+    from triage_app.core.result import TriageResult
+    from triage_app.gui.draft_pane import summary_draft
+
+    versions = tuple(resolve_versions(TICKET, shipped_schedule(), TODAY))
+    text = summary_draft(TriageResult("in_scope", 0.9, (), versions), None, "in_scope", "")
+    line = next(s for s in text.splitlines() if s.startswith("- prefect==2.19.4"))
+    assert "2.19.0" not in line and "older than 2.20.0" in line
