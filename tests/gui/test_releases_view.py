@@ -207,4 +207,10 @@ def test_search_box_finds_a_version(qtbot: QtBot, window: MainWindow) -> None:
     assert note.textFormat() == Qt.TextFormat.PlainText
     box.clear()
     assert view.proxy.rowCount() == view.model.rowCount() and not note.isVisible()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # to the box
+    qtbot.waitUntil(box.hasFocus)
     view.close()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -186,9 +187,15 @@ class ReleasesView(QDialog):
         self.product_combo.currentIndexChanged.connect(self._filter_changed)
         self.status_combo.currentIndexChanged.connect(self._filter_changed)
         self.search.textChanged.connect(self._filter_changed)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)  # Ctrl+F
+        find.activated.connect(self._focus_search)
         self.as_of.dateChanged.connect(self._fill)
         self.import_button.clicked.connect(self.choose_and_import)
         self.reload()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def as_of_date(self) -> dt.date:
         d = self.as_of.date()
