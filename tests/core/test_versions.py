@@ -156,6 +156,11 @@ def test_context_decides_the_product_of_a_bare_version(
     ]
     # ... but not when the ticket never mentions Prefect
     assert found("We upgraded to 2.7.0 yesterday", shipped) == []
+    # "the 0.7.0 release" names a release of ours even in a ticket that never says Prefect
+    assert found("We're on the 0.7.0 release. Can we skip one?", shipped) == [
+        ("0.7.0", "customer-managed", "0.7.0")
+    ]
+    assert found("helm release security-vault 0.24.1 fails", shipped) == []
     # a short calendar version is a chart only with a chart nearby, else it is a date
     assert found("the latest release version (2022.12.6) of the Helm chart", shipped)[0][1] == (
         "prefect-helm"

@@ -79,6 +79,7 @@ _TWO_NUMBER_CUES = frozenset({"version", "versions", "ver", "since", "on", "is",
 _UNIT_AFTER = re.compile(r"[ \t]{0,3}(?:%|[kmgt]i?b\b|cpus?\b|cores?\b|m?s\b|x\b|seconds?\b)", re.I)
 _COMPONENT_BEFORE = re.compile(r"\b(?:server|workers?|clients?|agents?)\b", re.IGNORECASE)
 _COMPONENT_AFTER = re.compile(r"[ \t]{1,3}(?:server|workers?|clients?|agents?)\b", re.IGNORECASE)
+_RELEASE_AFTER = re.compile(r"[ \t]{1,3}release\b", re.IGNORECASE)
 _KEY_PARTS = re.compile(r"[._\-/]")
 _VERSION_KEYS = frozenset({"version", "versions", "ver", "app_version", "server_version"})
 _DOCS_URL_BEFORE = re.compile(r"\bprefect\.io/(?:docs/|v[0-9]/|latest/)?\Z", re.IGNORECASE)
@@ -558,8 +559,15 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
         if said and context.about_prefect and known_line:
             return Detected(raw, vstart, end, PREFECT, raw, kind, cue or "v prefix")
         return None
+    # "we're on the 0.7.0 release": a release of ours, named so, even without the word Prefect
+    release_after = _RELEASE_AFTER.match(text, end) is not None
     if not (
-        calendar or has_cm or context.about_prefect or cue or _COMPONENT_AFTER.match(text, end)
+        calendar
+        or has_cm
+        or context.about_prefect
+        or cue
+        or release_after
+        or _COMPONENT_AFTER.match(text, end)
     ):
         return None  # nothing in the ticket can make a bare version ours
     if calendar:
@@ -579,7 +587,7 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
     component = _COMPONENT_BEFORE.search(cue) is not None or (
         _COMPONENT_AFTER.match(text, end) is not None
     )
-    guess = _guess_product(line, cm_context, context, bool(cue), component)
+    guess = _guess_product(line, cm_context, context, bool(cue), component, release_after)
     if guess is None:
         return None
     product, reason = guess
@@ -632,7 +640,12 @@ def _looks_like_date(release: tuple[int, ...]) -> bool:
 
 
 def _guess_product(
-    line: tuple[int, ...], cm_context: bool, context: _Context, cue: bool, component: bool
+    line: tuple[int, ...],
+    cm_context: bool,
+    context: _Context,
+    cue: bool,
+    component: bool,
+    release_after: bool = False,
 ) -> tuple[str, str] | None:
     """(product, why) for a bare version nothing names, or None when nothing makes it ours."""
     schedule = context.schedule
@@ -643,7 +656,7 @@ def _guess_product(
         return CUSTOMER_MANAGED, "release/chart nearby"  # "a bare 0.8.2 next to 'release'"
     if cm_line and not prefect_line:
         return CUSTOMER_MANAGED, "a Customer-Managed release line"
-    if cm_context and not prefect_line and context.prefect_in_text:
+    if cm_context and not prefect_line and (context.prefect_in_text or release_after):
         # reported as unknown, with a note that no schedule is loaded
         return CUSTOMER_MANAGED, "release/chart nearby"
     if schedule is not None and not schedule.plausible_line(PREFECT, line):
