@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.conftest import CliRunner
@@ -27,8 +28,21 @@ def test_list_with_filters_and_json(run_cli: CliRunner) -> None:
     first = min(rows, key=lambda r: r["release_date"])
     assert set(first) >= {"version", "release_date", "supported_until", "status", "days_left"}
 
+    # newest first, in JSON and in the table
+    dates = [(r["release_date"], r["version"]) for r in rows]
+    assert dates[0] == max(dates) and [d for d, _ in dates] == sorted(
+        (d for d, _ in dates), reverse=True
+    )
+
     text = run_cli("releases", *TODAY)
     assert text.returncode == 0, text.stderr
+    released = [
+        m.group(0)
+        for line in text.stdout.splitlines()
+        if line.startswith(("prefect ", "prefect-helm "))
+        and (m := re.search(r"\d{4}-\d{2}-\d{2}", line))
+    ]
+    assert len(released) == 449 and released == sorted(released, reverse=True)
     assert "prefect_releases.csv (real release dates of Prefect and prefect-helm)" in text.stdout
     assert "6 months from the release date" in text.stdout
     assert "449 release(s)" in text.stdout
@@ -73,8 +87,29 @@ def test_status_of_prefect_versions(run_cli: CliRunner) -> None:
     nearest = json.loads(run_cli("releases", "status", "2.19.4", "--json", *TODAY).stdout)
     assert (nearest["product"], nearest["release"]) == ("prefect", "2.19.0")
     assert "nearest" in nearest["note"]
-    unknown = json.loads(run_cli("releases", "status", "9.9.9", "--json", *TODAY).stdout)
+    # 2.19.0's dates are not 2.19.4's: the status comes from what 2.20.0 proves
+    assert (nearest["status"], nearest["supported_until"], nearest["days_left"]) == (
+        "unsupported",
+        None,
+        None,
+    )
+    assert "older than 2.20.0, whose support ended on 2025-02-01" in nearest["note"]
+    unknown_json = run_cli("releases", "status", "9.9.9", "--json", *TODAY)
+    unknown = json.loads(unknown_json.stdout)
     assert (unknown["status"], unknown["release"]) == ("unknown", None)
+    assert unknown_json.returncode == 1
+    for proc in (unknown_json, run_cli("releases", "status", "9.9.9", *TODAY)):
+        assert proc.returncode == 1
+        lines = proc.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(
+            "triage-app: 9.9.9: not in the release schedule"
+        )
+    assert run_cli("releases", "status", "9.9.9", *TODAY).stdout == ""
+    older = json.loads(
+        run_cli("releases", "status", "0.15.3", "--product", "prefect", "--json", *TODAY).stdout
+    )
+    assert (older["status"], older["release"]) == ("unsupported", None)
+    assert "older than every prefect release" in older["note"]
     bad = run_cli("releases", "status", "latest")
     assert bad.returncode == 2 and "neither a version" in bad.stderr
 
@@ -170,3 +205,35 @@ def test_triage_json_fills_versions(run_cli: CliRunner) -> None:
     for v in versions:
         assert ticket[v["start"] : v["end"]] == v["text"]
         assert set(v) >= {"release_date", "supported_until", "days_left"}
+
+
+def test_triage_reads_bare_versions_and_says_why(run_cli: CliRunner) -> None:
+    ticket = (
+        "We upgraded to 3.4.7 last week and now flow runs crash on the workers. Server is 3.8.3. "
+        "One worker still runs prefect==2.19.4 on Kubernetes 1.29.3 with python 3.11.7."
+    )
+    as_json = run_cli("triage", "--json", "--today", "2026-12-01", input=ticket)
+    assert as_json.returncode == 0, as_json.stderr
+    versions = json.loads(as_json.stdout)["versions"]
+    assert [(v["text"], v["product"], v["reason"]) for v in versions] == [
+        ("3.4.7", "prefect", "upgraded to"),
+        ("3.8.3", "prefect", "Server is"),
+        ("prefect==2.19.4", "prefect", "prefect"),
+    ]
+    stand_in = versions[2]
+    assert (stand_in["substitute"], stand_in["supported_until"]) == (True, None)
+    text = run_cli("triage", "--today", "2026-12-01", input=ticket).stdout
+    assert (
+        "'3.4.7': prefect 3.4.7 -> unsupported" in text and "[read as prefect: upgraded to]" in text
+    )
+    assert (
+        "prefect 2.19.4 (nearest release 2.19.0) -> unsupported: 2.19.4 is older than 2.20.0"
+        in text
+    )
+    assert "2024-11-13" not in text  # 2.19.0's end of support is not the customer's
+    draft = run_cli("draft", "--today", "2026-12-01", input=ticket)
+    assert draft.returncode == 0, draft.stderr
+    assert (
+        "2.19.4 is older than 2.20.0" in draft.stdout
+        and "3.4.7 (its support ended on 2025-12-26)" in draft.stdout
+    )

@@ -216,3 +216,38 @@ def test_variables_cover_every_placeholder(policy: Policy) -> None:
     assert values["verdict"] == "Spans both"
     assert values["upgrade_path"] == "0.7.0 → 0.8.2 → 1.2.1"
     assert values["support_months"] == "6"
+
+
+def test_every_version_that_needs_action_reaches_the_draft_worst_first(drafter: Drafter) -> None:
+    versions = (
+        mention("supported", text="3.8.3", version="3.8.3", start=0, days_left=120),
+        mention("ending_soon", text="3.8.0", version="3.8.0", start=5, days_left=12),
+        mention("unsupported", text="3.4.7", version="3.4.7", start=9, days_left=-300),
+        mention("unsupported", text="3.6.1", version="3.6.1", start=20, days_left=-100),
+        mention("unsupported", text="again 3.4.7", version="3.4.7", start=40, days_left=-300),
+    )
+    text = drafter.draft(result("in_scope", HELM, versions=versions), TODAY, keep_notes=False)
+    assert "You mentioned 3.4.7: 0.7.0 reached the end of its support" in text
+    also = next(line for line in text.splitlines() if line.startswith("The ticket also mentions"))
+    # worst first, each once, the supported one left out
+    assert also.index("3.6.1 (its support ended") < also.index("3.8.0 (its support ends")
+    assert "3.8.3" not in also and also.count("3.4.7") == 0
+
+
+def test_a_stand_in_release_never_gives_its_dates_as_the_customers(drafter: Drafter) -> None:
+    stand_in = mention(
+        "unsupported",
+        text="chart 2025.1.10",
+        product="prefect-helm",
+        version="2025.1.10",
+        release="2025.1.9185431",
+        supported_until=None,
+        days_left=None,
+        substitute=True,
+        basis="2025.1.10 is older than 2025.1.10165949, whose support ended on 2025-07-10, "
+        "so it is no longer supported",
+    )
+    text = drafter.draft(result("in_scope", HELM, versions=(stand_in,)), TODAY, keep_notes=False)
+    assert "2025.1.9185431" not in text
+    assert "You mentioned chart 2025.1.10: 2025.1.10 is older than 2025.1.10165949" in text
+    assert "reached the end of its support on" not in text

@@ -199,3 +199,19 @@ def test_days_left_wording() -> None:
     assert describe_days_left(0) == "last day"
     assert describe_days_left(-1) == "ended 1 day ago"
     assert describe_days_left(-65) == "ended 65 days ago"
+
+
+def test_plausible_line_knows_which_lines_a_product_can_have() -> None:
+    from triage_app.core.releases import Release
+
+    day = dt.date(2025, 1, 1)
+    schedule = Schedule(
+        tuple(Release("prefect", v, day) for v in ("2.0.0", "2.20.0", "3.0.0", "3.8.3"))
+    )
+    assert schedule.plausible_line("prefect", (3, 9))  # the next minor may be out already
+    assert schedule.plausible_line("prefect", (1, 4))  # older than the schedule: can't tell
+    assert schedule.plausible_line("prefect", (4, 0))
+    assert not schedule.plausible_line("prefect", (2, 22))
+    assert not schedule.plausible_line("prefect", (3, 29))
+    assert not schedule.plausible_line("prefect", (5, 2))
+    assert schedule.plausible_line("unknown-product", (9, 9))

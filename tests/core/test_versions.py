@@ -65,7 +65,7 @@ def found(text: str, schedule: Schedule | None) -> list[tuple[str, str | None, s
             "installed prefect-cloud-0.8.1.tgz",
             [("prefect-cloud-0.8.1.tgz", "customer-managed", "0.8.1")],
         ),
-        ("the helm chart 1.2.3 fails", [("chart 1.2.3", "customer-managed", "1.2.3")]),
+        ("our prefect helm chart 1.2.3 fails", [("chart 1.2.3", "customer-managed", "1.2.3")]),
         (
             "we're on the January 2026 release",
             [("January 2026 release", "customer-managed", "January 2026")],
@@ -75,7 +75,8 @@ def found(text: str, schedule: Schedule | None) -> list[tuple[str, str | None, s
             [("Oct 2025 release", "customer-managed", "October 2025")],
         ),
         ("Does this happen in Prefect 3.x?", [("Prefect 3.x", "prefect", "3.x")]),
-        ("We migrated to Prefect 3 last month", [("Prefect 3", "prefect", "3.x")]),
+        # a bare major names a generation, not a version (LABELING.md: such tickets name none)
+        ("We migrated to Prefect 3 last month", []),
         ("Running prefect after upgrading to 2.0b11:", [("2.0b11", "prefect", "2.0b11")]),
         ("prefect 3.0.0rc1 is broken", [("prefect 3.0.0rc1", "prefect", "3.0.0rc1")]),
         (
@@ -140,12 +141,13 @@ def test_integration_version_is_not_the_customer_managed_release(with_cm: Schedu
 def test_context_decides_the_product_of_a_bare_version(
     shipped: Schedule, with_cm: Schedule
 ) -> None:
-    text = "Do we need to change something in the chart? We're on 0.8.2 going to 1.2.0."
+    text = "Do we need to change something in the Prefect chart? We're on 0.8.2 going to 1.2.0."
     assert found(text, with_cm) == [
         ("0.8.2", "customer-managed", "0.8.2"),
         ("1.2.0", "customer-managed", "1.2.0"),
     ]
     # no Customer-Managed schedule: still a Customer-Managed release by its words, but unknown
+    # (in a ticket about Prefect: "the chart" alone is any chart, bitnami/postgresql 15.1.2)
     assert [p for _, p, _ in found(text, shipped)] == ["customer-managed"] * 2
     # a bare version of a Prefect line, in a Prefect ticket, is Prefect
     assert found("Prefect 2.7.1 breaks when deploying to 2.7.0 servers", shipped) == [
@@ -154,6 +156,11 @@ def test_context_decides_the_product_of_a_bare_version(
     ]
     # ... but not when the ticket never mentions Prefect
     assert found("We upgraded to 2.7.0 yesterday", shipped) == []
+    # "the 0.7.0 release" names a release of ours even in a ticket that never says Prefect
+    assert found("We're on the 0.7.0 release. Can we skip one?", shipped) == [
+        ("0.7.0", "customer-managed", "0.7.0")
+    ]
+    assert found("helm release security-vault 0.24.1 fails", shipped) == []
     # a short calendar version is a chart only with a chart nearby, else it is a date
     assert found("the latest release version (2022.12.6) of the Helm chart", shipped)[0][1] == (
         "prefect-helm"
@@ -182,7 +189,10 @@ def test_resolution_fills_the_mention(with_cm: Schedule) -> None:
     assert (exact.status, exact.days_left, exact.note) == ("unsupported", -65, "")
     assert exact.upgrade_target == "3.6.20"  # the latest Prefect release on 2026-03-01
     near = got["prefect==2.19.4"]
-    assert near.release == "2.19.0" and "nearest release of the same line" in near.note
+    assert near.release == "2.19.0" and "the nearest release is 2.19.0" in near.note
+    # 2.19.0's dates are not 2.19.4's: the mention says what 2.20.0 proves instead
+    assert (near.substitute, near.status, near.supported_until) == (True, "unsupported", None)
+    assert near.basis.startswith("2.19.4 is older than 2.20.0, whose support ended on 2025-02-01")
     named = got["January 2026 release"]
     assert (named.product, named.release, named.status) == (
         "customer-managed",
@@ -339,3 +349,106 @@ def test_an_ordinary_word_before_a_bare_version_lets_context_decide(
 )
 def test_program_names_before_a_version_are_still_refused(text: str, with_cm: Schedule) -> None:
     assert found(text, with_cm) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We upgraded to 3.4.7 last week and now flow runs crash on the workers. "
+            "Server is 3.8.3.",
+            [("3.4.7", "upgraded to"), ("3.8.3", "Server is")],
+        ),
+        ("Our flow runs broke when we tried to go from 3.1.15 to the latest", [("3.1.15", "from")]),
+        (
+            "Upgrading from 3.3.7 to 3.4.1 broke the work pool",
+            [("3.3.7", "Upgrading from"), ("3.4.1", "to")],
+        ),
+        ('deployment meta: {"prefect_version": "0.13.12"}', [("0.13.12", "key prefect_version")]),
+        (
+            "the flow run pod has prefect.io/version=2.7.8 as a label",
+            [("2.7.8", "key prefect.io/version")],
+        ),
+        ("per https://docs.prefect.io/2.14.2/concepts/flows/", [("2.14.2", "Prefect docs URL")]),
+        (
+            "workers run 3.8.1, client 3.7.0 (flow runs hang)",
+            [("3.8.1", "workers run"), ("3.7.0", "client")],
+        ),
+        (
+            "Version 3.1.4, API 0.8.4, Python 3.10.14: every flow is Late",
+            [("Version 3.1.4", "prefect version output")],
+        ),
+        (
+            "the work pool runs prefecthq/prefect:3-latest",
+            [("3-latest", "image tag of prefecthq/prefect")],
+        ),
+        ("Seen on 2.10.x with flow runs", [("2.10.x", "on")]),
+        ("the work pool broke, so we rolled back to 3.4.1", [("3.4.1", "rolled back to")]),
+        ("the flow runs fail; server is still on 3.2", [("3.2", "on")]),
+        ("the work pool lost runs after we moved to 3.7", []),  # "to" alone: 1.5 GB-like
+        (
+            "We are on 3.0.10 server + 3.0.10 worker.",  # no "Prefect": the component decides
+            [("3.0.10", "on"), ("3.0.10", "server")],
+        ),
+        (
+            "dev install of prefect 2.16.0+26.gf00a520c4c",
+            [("prefect 2.16.0+26.gf00a520c4c", "prefect")],
+        ),
+    ],
+)
+def test_context_decides_a_bare_version_and_says_which_words(
+    text: str, expected: list[tuple[str, str]], shipped: Schedule
+) -> None:
+    got = [(d.text, d.reason) for d in detect_versions(text, shipped)]
+    assert got == expected
+    assert all(d.product == "prefect" for d in detect_versions(text, shipped))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our Prefect workers run on Kubernetes 1.29.3 behind ingress-nginx 1.9.4",
+        "Prefect server with postgres 15.4 and redis 7.2.4, flows in python 3.11.7",
+        "Terraform provider registry.terraform.io/prefecthq/prefect v2.22.0 fails on flow runs",
+        "We upgraded Kubernetes to 1.29.3 and now flow runs crash",
+        "Prefect flows with python_version: 3.11.7 and redis_version=7.2.4",
+        "Chart: bitnami/postgresql 15.1.2 (app version 16.2.0), Kubernetes 1.28.2",
+        "argo-cd chart 7.4.x, Argo CD v2.12.1",
+        "Docker version 19.03.8, docker-compose version 1.25.4 for the Docker agent",
+        "Chart: vault-helm 0.24.1, appVersion 1.13.1, release security-vault",
+        "We upgraded to 2.7.0 yesterday",  # nothing says whose 2.7.0 it is
+        "the flow runs broke when we moved to 2.22.0",  # Prefect has no 2.22 line: not ours
+        "flow runs hang since the cluster went to 5.2.0",
+        "Our flow runs use 1.5 GB at 0.25 CPU; since 3.2 GB of memory is on 2.5 cores",
+    ],
+)
+def test_neighbours_naming_other_programs_refuse_the_version(text: str, shipped: Schedule) -> None:
+    assert found(text, shipped) == []
+
+
+def test_the_deciding_words_reach_the_resolved_mention(shipped: Schedule) -> None:
+    (mention,) = resolve_versions("flow runs fail after we upgraded to 3.4.7", shipped, TODAY)
+    assert (mention.product, mention.reason) == ("prefect", "upgraded to")
+    assert mention.to_dict()["reason"] == "upgraded to"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "version " * 200_000,
+        "prefect_version: " * 60_000,
+        "a" * 500_000 + ": 3.4.7",
+        "prefect.io/" * 100_000 + "3.4.7",
+        "prefecthq/prefect:" * 60_000,
+        "upgraded to " * 100_000 + "3.4.7",
+        "3.4.7+" + "a." * 300_000,
+        "1.2.3 " * 200_000,
+        "flow run on 3.4.7, " * 50_000,
+    ],
+    ids=lambda t: t[:12],
+)
+def test_adversarial_lines_stay_linear(text: str, shipped: Schedule) -> None:
+    from tests.core.test_redaction import WATCHDOG_SECONDS, watchdog
+
+    with watchdog(WATCHDOG_SECONDS, f"versions in {text[:12]!r} x {len(text)} chars"):
+        detect_versions(text, shipped)

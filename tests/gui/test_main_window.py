@@ -91,7 +91,7 @@ def test_paste_shows_verdict_evidence_versions_and_draft(qtbot: QtBot, window: M
     ]
     assert rows[0][:5] == ["Prefect 3.4.7", "prefect", "3.4.7", "2025-06-26", "2025-12-26"]
     assert rows[0][6] == "Unsupported" and rows[0][7]  # upgrade target named
-    assert "no longer supported" in window.release_panel.summary.text()
+    assert "No longer supported: Prefect 3.4.7" in window.release_panel.summary.text()
 
     draft = window.findChild(QPlainTextEdit, "draftEdit").toPlainText()
     infra = next(m for m in matches.matches() if m.side == "out_of_scope")

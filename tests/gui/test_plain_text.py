@@ -82,7 +82,7 @@ def test_release_summary_shows_ticket_and_csv_text_literally(qtbot: QtBot) -> No
     panel.set_versions([_version(HOSTILE)], triaged=True)
     _assert_literal(
         panel.summary,
-        f"⚠ {HOSTILE} is no longer supported (ended 2024-07-01); upgrade to {HOSTILE}.",
+        f"⚠ No longer supported: {HOSTILE} (ended 2024-07-01). Upgrade to {HOSTILE}.",
     )
 
 

@@ -180,3 +180,37 @@ def test_release_import_runs_off_the_gui_thread_with_the_button_disabled(
     assert view.count_label.text().endswith("releases")
     assert window.settings.text("import_folder", "") == str(tmp_path)
     view.close()
+
+
+def test_search_box_finds_a_version(qtbot: QtBot, window: MainWindow) -> None:
+    view = _open(window)
+    view.show()
+    qtbot.waitExposed(view)
+    box = view.search
+    assert box.isVisible()
+    # room for what it asks: the placeholder fits without being cut
+    assert box.width() >= box.fontMetrics().horizontalAdvance(box.placeholderText())
+    qtbot.keyClicks(box, "3.4")
+    versions = _column(view, 1)
+    assert versions and set(versions) == {f"3.4.{n}" for n in range(26)}  # not 3.40.x, not 2.3.4
+    box.clear()
+    qtbot.keyClicks(box, "v3.4.7")
+    assert _column(view, 1) == ["3.4.7"]
+    assert view.count_label.text().startswith("1 of ")
+    box.clear()
+    qtbot.keyClicks(box, "2.19.4")  # not a shipped release: the line says what is known
+    assert view.proxy.rowCount() == 0
+    assert view.count_label.text().startswith("0 of ")
+    note = view.search_note
+    assert note.isVisible() and note.wordWrap()  # a long note wraps instead of widening the window
+    assert "older than 2.20.0, whose support ended on 2025-02-01" in note.text()
+    assert note.textFormat() == Qt.TextFormat.PlainText
+    box.clear()
+    assert view.proxy.rowCount() == view.model.rowCount() and not note.isVisible()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.table.setFocus()
+    qtbot.waitUntil(view.table.hasFocus)
+    qtbot.keyClick(view.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # to the box
+    qtbot.waitUntil(box.hasFocus)
+    view.close()

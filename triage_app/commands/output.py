@@ -109,7 +109,11 @@ def render_result(result: TriageResult, policy: Policy | None = None) -> str:
             until = f", supported until {v.supported_until}" if v.supported_until else ""
             days = f" ({describe_days_left(v.days_left)})" if v.days_left is not None else ""
             product = v.product or "unknown product"
-            lines.append(f"  {v.text!r}: {product} {release} -> {v.status}{until}{days}")
+            if v.substitute:  # the stand-in's dates are not the customer's: say what is proven
+                release = f"{v.version} (nearest release {v.release})" if v.release else v.version
+                until = f": {v.basis}"
+            why = f"  [read as {v.product}: {v.reason}]" if v.product and v.reason else ""
+            lines.append(f"  {v.text!r}: {product} {release} -> {v.status}{until}{days}{why}")
     for note in result.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)

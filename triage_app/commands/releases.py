@@ -14,10 +14,12 @@ from triage_app.commands.output import read_input_file, write_output
 from triage_app.core.release_csv import ReleaseCsvError, export_release_csv, parse_release_csv
 from triage_app.core.releases import (
     STATUSES,
+    UNKNOWN,
     Schedule,
     StatusReport,
     describe_days_left,
     parse_version,
+    version_key,
 )
 from triage_app.storage import releases_repo
 
@@ -107,6 +109,8 @@ def list_releases(args: argparse.Namespace, ctx: CommandContext) -> int:
                     "days_left": support.days_left,
                 }
             )
+    # Newest first: the releases a support engineer asks about are the recent ones.
+    rows.sort(key=lambda r: (r["release_date"], version_key(r["version"])), reverse=True)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return 0
@@ -181,7 +185,12 @@ def show_status(args: argparse.Namespace, ctx: CommandContext) -> int:
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
-    else:
+    if report.status == UNKNOWN:
+        # Not found is a failure a script must see: one line on stderr, exit status 1.
+        where = f"the {product} schedule" if product else "the release schedule"
+        print(f"triage-app: {version}: not in {where} ({report.note})", file=sys.stderr)
+        return 1
+    if not args.json:
         print(format_status(report, today))
     return 0
 

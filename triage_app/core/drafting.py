@@ -19,9 +19,7 @@ from triage_app.core.result import (
     TriageResult,
     VersionMention,
 )
-
-# Which version to talk about when a ticket names several: the most urgent status first.
-_STATUS_RANK = {"unsupported": 0, "ending_soon": 1, "supported": 2, "prerelease": 3, "unknown": 4}
+from triage_app.core.support_summary import join_words, needing_action, support_words, urgency
 
 # The fields the engineer types next to the draft (the app cannot infer them).
 FIELD_NAMES = ("customer_name", "ticket_ref", "engineer_name")
@@ -87,10 +85,14 @@ def pick_version(versions: Sequence[VersionMention]) -> VersionMention | None:
     """The mention the reply should talk about: resolved ones first, then the most urgent status."""
     if not versions:
         return None
-    return min(
-        versions,
-        key=lambda v: (v.release is None, _STATUS_RANK.get(v.status, 5), v.start),
-    )
+    # Which version to talk about when a ticket names several: the most urgent status first.
+    return min(versions, key=lambda v: (v.release is None, *urgency(v)))
+
+
+def describe_other_versions(versions: Sequence[VersionMention], picked: VersionMention) -> str:
+    """The other versions that need action, worst first: "3.4.1 (its support ended on ...) and ..."."""
+    others = needing_action(versions, skip=picked)
+    return join_words([f"{v.version} ({support_words(v)})" for v in others])
 
 
 def _best_on_side(policy: Policy, result: TriageResult, side: str) -> Bullet | None:
@@ -166,9 +168,12 @@ def build_variables(
         elif mention.upgrade_target:
             latest = mention.upgrade_target
             steps = (mention.upgrade_target,)
-        current = mention.release or mention.version
+        # A stand-in release's dates are not the customer's: talk about their own version.
+        current = mention.version if mention.substitute else (mention.release or mention.version)
         steps = [s for s in steps if s != current]
         values.update(
+            release_basis=mention.basis if mention.substitute else "",
+            other_versions=describe_other_versions(result.versions, mention),
             version=mention.text.strip() or mention.version,
             product=mention.product or "",
             release=current,

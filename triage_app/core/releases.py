@@ -225,9 +225,13 @@ class _ProductIndex:
         self.keys = [r.key for r in self.releases]
         self.lines: dict[tuple[int, ...], tuple[list[tuple[Any, ...]], list[Release]]] = {}
         self.line_prefixes: set[tuple[int, ...]] = set()
+        self.newest_minor: dict[int, int] = {}  # major -> its newest minor line
         for r in self.releases:
             if r.line is None:
                 continue
+            if len(r.line) == 2:
+                major, minor = r.line
+                self.newest_minor[major] = max(minor, self.newest_minor.get(major, minor))
             keys, members = self.lines.setdefault(r.line, ([], []))
             keys.append(r.key)
             members.append(r)
@@ -286,6 +290,18 @@ class Schedule:
         index = self._index.get(product)
         return index is not None and tuple(line) in index.line_prefixes
 
+    def plausible_line(self, product: str, line: tuple[int, ...]) -> bool:
+        """False for a line the product cannot have: a major two past its newest, or a minor two
+        past the newest of a known major (Prefect 2.22, 3.29: another program's number)."""
+        index = self._index.get(product)
+        if index is None or not index.newest_minor or not line:
+            return True
+        newest_major = max(index.newest_minor)
+        if line[0] > newest_major + 1:
+            return False
+        newest = index.newest_minor.get(line[0])
+        return newest is None or len(line) < 2 or line[1] <= newest + 1
+
     def support(self, release: Release, today: dt.date) -> Support:
         return support_window(release, today, self.default_months, self.ending_soon_days)
 
@@ -317,6 +333,61 @@ class Schedule:
         keys, same = index.lines[v.line]
         i = bisect.bisect_right(keys, (0, v.key))
         return same[i - 1] if i else same[0]
+
+    def next_after(self, product: str, version: str) -> Release | None:
+        """The oldest final release whose version is after `version`, in any line."""
+        index = self._index.get(product)
+        if index is None or parse_version(version) is None:
+            return None
+        i = bisect.bisect_right(index.keys, version_key(version))
+        for r in index.releases[i:]:
+            if not r.prerelease:
+                return r
+        return None
+
+    def stand_in_status(
+        self, product: str, version: str, nearest: Release, today: dt.date
+    ) -> tuple[str, str]:
+        """(status, why) of a version the schedule lacks, from what its neighbours prove.
+
+        A release older than one whose support has ended is unsupported too; one newer than a
+        supported release is supported at least as long. Otherwise only the nearest release's
+        status is known, and the words say so. Never the neighbours' dates as its own.
+        """
+        newer = self.next_after(product, version)
+        if newer is not None:
+            support = self.support(newer, today)
+            if support.status == UNSUPPORTED and support.supported_until is not None:
+                return UNSUPPORTED, (
+                    f"{version} is older than {newer.version}, whose support ended on "
+                    f"{support.supported_until.isoformat()}, so it is no longer supported"
+                )
+        if nearest.key < version_key(version):
+            support = self.support(nearest, today)
+            if support.status == SUPPORTED and support.supported_until is not None:
+                return SUPPORTED, (
+                    f"{version} is newer than {nearest.version}, which is supported until "
+                    f"{support.supported_until.isoformat()}, so it is supported at least as long"
+                )
+        status = self.support(nearest, today).status
+        return status, (
+            f"{version} is not in our release schedule; the nearest release, {nearest.version}, "
+            f"is {status.replace('_', ' ')}, so please confirm the exact version"
+        )
+
+    def _older_than_every_release(self, product: str, version: str, today: dt.date) -> str:
+        """Why `version` is unsupported when it predates the product's oldest (unsupported) release."""
+        oldest = next((r for r in self.of(product) if not r.prerelease), None)
+        if oldest is None or version_key(version) >= oldest.key:
+            return ""
+        support = self.support(oldest, today)
+        if support.status != UNSUPPORTED or support.supported_until is None:
+            return ""
+        return (
+            f"{version} is older than every {product} release in the schedule; the oldest, "
+            f"{oldest.version}, lost support on {support.supported_until.isoformat()}, "
+            "so it is no longer supported"
+        )
 
     def latest_of_line(
         self, product: str, line: tuple[int, ...], today: dt.date | None = None
@@ -410,6 +481,13 @@ class Schedule:
                     f"{version} is not in the schedule; "
                     f"using the nearest release of the same line, {release.version}"
                 )
+        if release is None and v is not None:
+            older = self._older_than_every_release(product, version, today)
+            if older:
+                path = (latest,) if latest else ()
+                return StatusReport(
+                    product, version, None, None, UNSUPPORTED, None, latest, path, older
+                )
         if release is None:
             return StatusReport(
                 product,
@@ -423,6 +501,10 @@ class Schedule:
                 f"{version} is not in the {product} schedule",
             )
         support = self.support(release, today)
+        if note:  # a stand-in: its dates are not this version's
+            status, basis = self.stand_in_status(product, version, release, today)
+            support = Support(None, None, status)
+            note = _join(note, basis)
         if support.status == PRERELEASE:
             note = _join(note, "a pre-release is not covered by support; use a final release")
         if release.release_date > today:

@@ -61,6 +61,9 @@ class VersionMention:
     days_left: int | None = None
     note: str = ""  # e.g. "nearest release of the same line"
     upgrade_target: str | None = None
+    reason: str = ""  # the words that made it this product's version: "upgraded to", "Prefect"
+    substitute: bool = False  # `release` stands in for a version the schedule does not hold
+    basis: str = ""  # for a substitute: what its neighbours prove about its support, in words
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -39,6 +39,8 @@ PLACEHOLDERS: dict[str, str] = {
     "days_left": "days of support left",
     "upgrade_path": "the releases to upgrade through, one at a time",
     "latest_release": "the latest supported release",
+    "release_basis": "for a version missing from the schedule: what its neighbours prove",
+    "other_versions": "the other mentioned versions that are unsupported or ending soon",
     "support_email": "the support address from the policy",
     "support_months": "how long a release is supported, in months",
 }

@@ -51,6 +51,8 @@ def _release_lines(versions: Sequence[VersionMention]) -> list[str]:
         status = STATUS_LABELS.get(v.status, v.status)
         release = v.release or "not in the schedule"
         until = f", supported until {v.supported_until}" if v.supported_until else ""
+        if v.substitute:  # the stand-in's dates are not the customer's
+            release, until = "not in the schedule", f" ({v.basis})"
         upgrade = f"; upgrade to {v.upgrade_target}" if v.upgrade_target else ""
         out.append(f"- {v.text}: {release} — {status}{until}{upgrade}")
     return out

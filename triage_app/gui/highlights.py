@@ -46,14 +46,12 @@ def highlights_for(result: TriageResult, text_length: int) -> list[Highlight]:
         if 0 <= v.start < v.end <= text_length:
             status = STATUS_LABELS.get(v.status, v.status)
             release = f"release {v.release}" if v.release else "not in the schedule"
-            out.append(
-                Highlight(
-                    v.start,
-                    v.end,
-                    VERSION_SIDE,
-                    f"Version {v.version} ({v.product or 'unknown product'}): {release}, {status}",
-                )
-            )
+            if v.substitute and v.release:
+                release = f"not in the schedule, nearest release {v.release}"
+            tip = f"Version {v.version} ({v.product or 'unknown product'}): {release}, {status}"
+            if v.product and v.reason:
+                tip += f"\nRead as {v.product}, decided by “{v.reason}”"
+            out.append(Highlight(v.start, v.end, VERSION_SIDE, tip))
     # One span can be evidence for several bullets: paint it once, name every bullet in the tooltip.
     merged: dict[tuple[int, int], Highlight] = {}
     for h in out:

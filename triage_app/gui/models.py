@@ -110,6 +110,7 @@ VERSION_COLUMNS = (
     "Days left",
     "Status",
     "Upgrade to",
+    "Note",
 )
 
 
@@ -136,17 +137,22 @@ class VersionTableModel(QStandardItemModel):
 
 
 def _version_items(v: VersionMention) -> list[QStandardItem]:
+    # A stand-in release is said in the row itself: its dates are not the customer's version's.
+    release = f"nearest: {v.release}" if v.substitute and v.release else v.release
     values = (
         v.text,
         v.product or "unknown",
-        v.release or "not in schedule",
+        release or "not in schedule",
         v.release_date or "–",
-        v.supported_until or "–",
+        v.supported_until or ("see note" if v.substitute else "–"),
         days_text(v.days_left),
         STATUS_LABELS.get(v.status, v.status),
         v.upgrade_target or ("–" if v.status != "unsupported" else "latest unknown"),
+        (f"Not in the schedule: {v.basis}" if v.substitute else v.note) or "–",
     )
     tip = f"“{v.text}” at characters {v.start}–{v.end}"
+    if v.product and v.reason:
+        tip += f"\nRead as {v.product}, decided by “{v.reason}”"
     tip = plain_tooltip(f"{tip}\n{v.note}" if v.note else tip)
     items = []
     for column, value in enumerate(values):

@@ -73,19 +73,44 @@ class ReleasePanel(QWidget):
 
 
 def _worst(versions: Sequence[VersionMention]) -> str:
-    """One line naming the most urgent status, so the answer is visible without reading the table."""
-    unsupported = [v for v in versions if v.status == "unsupported"]
-    if unsupported:
-        v = unsupported[0]
-        target = f"; upgrade to {v.upgrade_target}" if v.upgrade_target else ""
-        return f"⚠ {v.text} is no longer supported (ended {v.supported_until}){target}."
-    ending = [v for v in versions if v.status == "ending_soon"]
-    if ending:
-        v = ending[0]
-        return f"{v.text}: support ends {v.supported_until} ({v.days_left} days left)."
+    """One line naming every version that needs action, worst first, so the answer is visible
+    without reading the table; else the best news there is."""
+    from triage_app.core.support_summary import join_words, needing_action, support_words
+
+    urgent = needing_action(versions)
+    if urgent:
+        unsupported = [v for v in urgent if v.status == "unsupported"]
+        ending = [v for v in urgent if v.status == "ending_soon"]
+        parts = []
+        if unsupported:
+            names = join_words([f"{v.text} ({_short(support_words(v))})" for v in unsupported])
+            parts.append(f"⚠ No longer supported: {names}.")
+        if ending:
+            names = join_words([f"{v.text} ({_short(support_words(v))})" for v in ending])
+            parts.append(f"Support ending soon: {names}.")
+        target = next((v.upgrade_target for v in urgent if v.upgrade_target), None)
+        if target:
+            parts.append(f"Upgrade to {target}.")
+        return " ".join(parts)
     supported = [v for v in versions if v.status == "supported"]
     if supported:
         v = supported[0]
+        if v.substitute:
+            return f"{v.version}: {v.basis}."
         return f"{v.text} is supported until {v.supported_until}."
     count = len(versions)
     return f"{count} version mention{'s' if count != 1 else ''}; none matched a release in the schedule."
+
+
+def _short(words: str) -> str:
+    """'its support ended on 2025-12-26' -> 'ended 2025-12-26'; a stand-in's reasoning, shortened:
+    '2.19.4 is older than 2.20.0, whose support ended on ...' -> 'older than 2.20.0, ended ...'."""
+    for long, short in (("its support ended on ", "ended "), ("its support ends on ", "ends ")):
+        if words.startswith(long):
+            return short + words[len(long) :]
+    _, sep, rest = words.partition(" is older than ")
+    if sep:
+        return "not in the schedule; older than " + rest.split(", so it is")[0].replace(
+            ", whose support ended on ", ", which ended "
+        )
+    return words

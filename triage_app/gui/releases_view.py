@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -23,9 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.releases import STATUSES, Schedule
+from triage_app.core.releases import STATUSES, Schedule, parse_version
 from triage_app.gui.plain import plain_message
-from triage_app.gui.schedule_model import ReleasesFilterProxy, ReleasesTableModel, ScheduleRow
+from triage_app.gui.schedule_model import (
+    ReleasesFilterProxy,
+    ReleasesTableModel,
+    ScheduleRow,
+    normalized_search,
+)
 from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.theme import STATUS_LABELS
 from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
@@ -118,6 +125,12 @@ class ReleasesView(QDialog):
         for status in STATUSES:
             if status != "unknown":  # every scheduled release has a known status
                 self.status_combo.addItem(STATUS_LABELS[status], status)
+        self.search = QLineEdit()
+        self.search.setObjectName("releaseSearch")
+        self.search.setAccessibleName("Find a version")
+        self.search.setPlaceholderText("Find a version, e.g. 3.4.7")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
         self.as_of = QDateEdit()
         self.as_of.setObjectName("asOfDate")
         self.as_of.setAccessibleName("Support status as of date")
@@ -131,6 +144,13 @@ class ReleasesView(QDialog):
         self.count_label = QLabel("")
         self.count_label.setObjectName("releasesCount")
         self.count_label.setAccessibleName("Number of releases shown")
+        # What the schedule knows about a searched version it does not hold (wraps: it can be long).
+        self.search_note = QLabel("")
+        self.search_note.setObjectName("releaseSearchNote")
+        self.search_note.setAccessibleName("About the version searched for")
+        self.search_note.setWordWrap(True)
+        self.search_note.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
+        self.search_note.setVisible(False)
         self.source_label = QLabel("")
         self.source_label.setObjectName("releasesSource")
         self.source_label.setAccessibleName("Where the schedule comes from")
@@ -142,6 +162,7 @@ class ReleasesView(QDialog):
 
         filters = QHBoxLayout()
         for text, widget in (
+            ("&Find:", self.search),
             ("&Product:", self.product_combo),
             ("&Status:", self.status_combo),
             ("&As of:", self.as_of),
@@ -159,15 +180,23 @@ class ReleasesView(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.search_note)
         layout.addWidget(self.source_label)
         layout.addLayout(bottom)
         resize_to_fit(self, 900, 560)  # a 1024x640 laptop gets the whole screen, no more
 
         self.product_combo.currentIndexChanged.connect(self._filter_changed)
         self.status_combo.currentIndexChanged.connect(self._filter_changed)
+        self.search.textChanged.connect(self._filter_changed)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)  # Ctrl+F
+        find.activated.connect(self._focus_search)
         self.as_of.dateChanged.connect(self._fill)
         self.import_button.clicked.connect(self.choose_and_import)
         self.reload()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def as_of_date(self) -> dt.date:
         d = self.as_of.date()
@@ -200,12 +229,28 @@ class ReleasesView(QDialog):
     def _filter_changed(self) -> None:
         self.proxy.set_product(self.product_combo.currentData() or "")
         self.proxy.set_status(self.status_combo.currentData() or "")
+        self.proxy.set_search(self.search.text())
         if not self.import_job.busy:  # the progress line stays until the import is over
             self._show_count()
 
     def _show_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(f"{shown} of {total} releases")
+        missing = shown == 0 and bool(self.search.text().strip())
+        self.search_note.setText(self._missing_version_note(self.search.text()) if missing else "")
+        self.search_note.setVisible(missing)
+
+    def _missing_version_note(self, query: str) -> str:
+        """For a version the schedule lacks, what the schedule can still say about it."""
+        version = normalized_search(query)
+        schedule = self._schedule
+        if schedule is None or parse_version(version) is None:
+            return f"no release matches “{query.strip()}”"
+        for product in schedule.products():
+            report = schedule.status(product, version, self.as_of_date())
+            if report.release is not None or report.status != "unknown":
+                return f"{product}: {report.note or report.status}."
+        return f"{version} is not in the schedule"
 
     def choose_and_import(self) -> None:
         start = str(self._import_folder()) if self._import_folder else ""

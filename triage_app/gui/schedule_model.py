@@ -101,23 +101,29 @@ class ReleasesFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._product = ""
         self._status = ""
+        self._search = ""
         self.setSortRole(SORT_ROLE)
 
     def set_product(self, product: str) -> None:
-        self._set_filter(product, self._status)
+        self._set_filter(product, self._status, self._search)
 
     def set_status(self, status: str) -> None:
-        self._set_filter(self._product, status)
+        self._set_filter(self._product, status, self._search)
 
-    def _set_filter(self, product: str, status: str) -> None:
-        if (product, status) == (self._product, self._status):
+    def set_search(self, text: str) -> None:
+        """Show the releases whose version starts with `text` ("3.4" -> 3.4.0 ... 3.4.25, a leading
+        "v" ignored) or whose name contains it ("january")."""
+        self._set_filter(self._product, self._status, normalized_search(text))
+
+    def _set_filter(self, product: str, status: str, search: str) -> None:
+        if (product, status, search) == (self._product, self._status, self._search):
             return
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 replaces invalidateRowsFilter()
             self.beginFilterChange()
-            self._product, self._status = product, status
+            self._product, self._status, self._search = product, status, search
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self._product, self._status = product, status
+            self._product, self._status, self._search = product, status, search
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
@@ -127,7 +133,9 @@ class ReleasesFilterProxy(QSortFilterProxyModel):
         r = model.row(source_row)
         if self._product and r.product != self._product:
             return False
-        return not (self._status and r.status != self._status)
+        if self._status and r.status != self._status:
+            return False
+        return not self._search or matches_search(r, self._search)
 
     def lessThan(self, left: Index, right: Index) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
@@ -135,3 +143,21 @@ class ReleasesFilterProxy(QSortFilterProxyModel):
             return bool(a < b)
         except TypeError:  # mixed version key shapes: compare as text rather than fail
             return str(a) < str(b)
+
+
+def normalized_search(text: str) -> str:
+    """What the search box means: trimmed, lower case, without a leading "v" before a digit."""
+    query = " ".join(text.split()).lower()
+    if query[:1] == "v" and query[1:2].isdigit():
+        query = query[1:]
+    return query
+
+
+def matches_search(row: ScheduleRow, query: str) -> bool:
+    """A version prefix on whole parts ("3.4" is 3.4.7, not 3.40.1), or words of the name."""
+    version = row.version.lower()
+    if version == query or version.startswith(query.rstrip(".") + "."):
+        return True
+    if query[:1].isdigit() and version.startswith(query) and not query[-1].isdigit():
+        return True  # "3.0.0r" while typing "3.0.0rc1"
+    return bool(row.name) and query in row.name.lower()
