@@ -130,7 +130,7 @@ class ReleasesView(QDialog):
         self.search.setAccessibleName("Find a version")
         self.search.setPlaceholderText("Find a version, e.g. 3.4.7")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(160)
         self.as_of = QDateEdit()
         self.as_of.setObjectName("asOfDate")
         self.as_of.setAccessibleName("Support status as of date")
@@ -160,9 +160,15 @@ class ReleasesView(QDialog):
         close.setAccessibleName("Close the release schedule")
         close.clicked.connect(self.close)
 
+        # Two rows, so the window fits an 800-pixel-wide screen: find and import, then the filters.
+        find_row = QHBoxLayout()
+        find_label = QLabel("&Find:")
+        find_label.setBuddy(self.search)
+        find_row.addWidget(find_label)
+        find_row.addWidget(self.search, 1)
+        find_row.addWidget(self.import_button)
         filters = QHBoxLayout()
         for text, widget in (
-            ("&Find:", self.search),
             ("&Product:", self.product_combo),
             ("&Status:", self.status_combo),
             ("&As of:", self.as_of),
@@ -172,12 +178,12 @@ class ReleasesView(QDialog):
             filters.addWidget(label)
             filters.addWidget(widget)
         filters.addStretch(1)
-        filters.addWidget(self.import_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.addLayout(find_row)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.search_note)
