@@ -146,6 +146,36 @@ def bench_triage(passes: int) -> list[str]:
             )
         )
 
+        # The learned verdict beside the v1 rules it reads its signals from (issue 12's bar:
+        # median <= 2 ms, p99 <= 16 ms), and what loading the model costs.
+        learned = per_text(services.engine.triage, texts, passes)
+        rules = per_text(services.engine.lexical.triage, texts, passes)
+        out.append(
+            row(
+                "learned verdict only, median / p99",
+                f"{statistics.median(learned) * 1000:.2f} / {pct(learned, 99) * 1000:.2f} ms",
+                f"ref v1 rules: {statistics.median(rules) * 1000:.2f} / "
+                f"{pct(rules, 99) * 1000:.2f} ms ({statistics.median(learned) / statistics.median(rules):.1f}x median)",
+            )
+        )
+        import tracemalloc
+
+        from triage_app.storage.team_model import shipped_model
+
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        model = shipped_model()
+        load_s = time.perf_counter() - t0
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        out.append(
+            row(
+                "  loading the model (after first paint)",
+                f"{load_s * 1000:.0f} ms, {held / 2**20:.1f} MiB held",
+                f"{len(model.head_names)} heads",
+            )
+        )
+
         t0 = time.perf_counter()
         policy, vocab = synthetic_kb()
         big = TriageEngine(policy, vocab)

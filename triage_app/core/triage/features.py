@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from triage_app.core.result import TriageResult
 from triage_app.core.text import CODE, EXCEPTION, LOG, PreparedText, prepare
@@ -49,6 +49,9 @@ class Features:
 
     values: dict[str, float]
     prepared: PreparedText
+    # (word, start, end, line number) of every token read, in order; and where each word occurs.
+    tokens: list[tuple[str, int, int, int]] = field(default_factory=list)
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
     def spans_of(self, feature: str, limit: int = 3) -> list[tuple[int, int]]:
         """Character spans of a word or bigram feature in the ticket, first occurrences first."""
@@ -56,15 +59,16 @@ class Features:
             return []
         words = feature[2:].split(" ")
         spans: list[tuple[int, int]] = []
-        for line in self.prepared.lines:
-            if line.weight <= 0:
-                continue
-            toks = list(_tokens(self.prepared.folded, line.start, line.end))
-            for i in range(len(toks) - len(words) + 1):
-                if all(toks[i + k][0] == w for k, w in enumerate(words)):
-                    spans.append((toks[i][1], toks[i + len(words) - 1][2]))
-                    if len(spans) >= limit:
-                        return spans
+        toks = self.tokens
+        for i in self.positions.get(words[0], ()):
+            if len(words) == 2:
+                if i + 1 >= len(toks) or toks[i + 1][3] != toks[i][3] or toks[i + 1][0] != words[1]:
+                    continue
+                spans.append((toks[i][1], toks[i + 1][2]))
+            else:
+                spans.append((toks[i][1], toks[i][2]))
+            if len(spans) >= limit:
+                break
         return spans
 
 
@@ -87,12 +91,16 @@ def extract(text: str, v1: TriageResult) -> Features:
     prepared = prepare(text[:MODEL_CHARS])
     counts: dict[str, float] = {}
     folded = prepared.folded
-    for line in prepared.lines:
+    tokens: list[tuple[str, int, int, int]] = []
+    positions: dict[str, list[int]] = {}
+    for number, line in enumerate(prepared.lines):
         weight = line.weight
         if weight <= 0:
             continue  # signatures and legal footers say nothing about the problem
         previous = None
-        for word, _s, _e in _tokens(folded, line.start, line.end):
+        for word, start, end in _tokens(folded, line.start, line.end):
+            positions.setdefault(word, []).append(len(tokens))
+            tokens.append((word, start, end, number))
             key = "w:" + word
             counts[key] = counts.get(key, 0.0) + weight
             if previous is not None:
@@ -102,7 +110,7 @@ def extract(text: str, v1: TriageResult) -> Features:
     # Sublinear: a log repeating a line 500 times states one fact.
     values = {k: math.log1p(v) for k, v in counts.items()}
     values.update(_engine_features(v1, prepared))
-    return Features(values, prepared)
+    return Features(values, prepared, tokens, positions)
 
 
 def _engine_features(v1: TriageResult, prepared: PreparedText) -> dict[str, float]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import sys
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter, mul
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ MODEL_FORMAT = 1
 MODEL_FILE = "verdict_model.json.gz"
 PREFECT_HEAD = "prefect"  # "Prefect's side is involved"
 INFRA_HEAD = "infra"  # "the customer's infrastructure is a plausible cause"
+VERDICT_HEADS = (PREFECT_HEAD, INFRA_HEAD)
 BULLET_PREFIX = "bullet:"
 CALIBRATED_VERDICTS = (IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR)
 
@@ -81,29 +84,43 @@ class VerdictModel:
     @classmethod
     def load(cls, path: Path) -> VerdictModel:
         try:
-            raw = path.read_bytes()
-            if raw[:2] == b"\x1f\x8b":
-                raw = gzip.decompress(raw)
-            return cls(json.loads(raw.decode("utf-8")))
-        except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            return cls(decode_model(path.read_bytes()))
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError, RecursionError) as exc:
+            if isinstance(exc, ModelError):
+                raise ModelError(f"{path}: {exc}") from None
             raise ModelError(f"{path}: cannot read the model ({exc})") from None
 
-    def logits(self, values: Mapping[str, float]) -> list[float]:
-        z = list(self._intercept)
-        coefs = self._coef
+    def _known(self, values: Mapping[str, float]) -> tuple[list[int], list[float], list[str]]:
         index = self._index
+        cols: list[int] = []
+        xs: list[float] = []
+        names: list[str] = []
         for name, x in values.items():
             i = index.get(name)
-            if i is None:
-                continue
-            for h, coef in enumerate(coefs):
-                z[h] += x * coef[i]
-        return z
+            if i is not None:
+                cols.append(i)
+                xs.append(x)
+                names.append(name)
+        return cols, xs, names
 
-    def calibrate(
-        self, z_prefect: float, z_infra: float, v1_unclear: float, tech: float
-    ) -> dict[str, float]:
-        inputs = calibrator_inputs(z_prefect, z_infra, v1_unclear, tech)
+    @staticmethod
+    def _gather(coef: array, cols: list[int]) -> Sequence[float]:
+        # itemgetter picks many columns in one C call; a Python loop per head and feature was
+        # the cost of inference.
+        if not cols:
+            return ()
+        got = itemgetter(*cols)(coef)
+        return (got,) if len(cols) == 1 else got
+
+    def logits(self, values: Mapping[str, float]) -> list[float]:
+        cols, xs, _names = self._known(values)
+        return [
+            b + sum(map(mul, xs, self._gather(coef, cols)))
+            for b, coef in zip(self._intercept, self._coef, strict=True)
+        ]
+
+    def calibrate(self, heads: Sequence[float], v1_unclear: float, tech: float) -> dict[str, float]:
+        inputs = calibrator_inputs(heads, v1_unclear, tech)
         scores = [
             b + sum(inputs[k] * self._cal_w[k][c] for k in range(len(inputs)))
             for c, b in enumerate(self._cal_b)
@@ -118,10 +135,8 @@ class VerdictModel:
 
     def predict(self, values: Mapping[str, float]) -> Prediction:
         z = self.logits(values)
-        zp, zi = z[self._head_pos[PREFECT_HEAD]], z[self._head_pos[INFRA_HEAD]]
         probs = self.calibrate(
-            zp,
-            zi,
+            [z[self._head_pos[h]] for h in VERDICT_HEADS],
             values.get("v1v:" + UNCLEAR, 0.0),
             values.get("v1:in", 0.0) + values.get("v1:out", 0.0),
         )
@@ -135,23 +150,70 @@ class VerdictModel:
         self, values: Mapping[str, float], weights: Mapping[str, float]
     ) -> list[tuple[str, float]]:
         """Per-feature contributions to a combination of heads (head name -> sign), largest first."""
-        heads = [(self._head_pos[h], s) for h, s in weights.items() if h in self._head_pos]
-        out: list[tuple[str, float]] = []
-        for name, x in values.items():
-            i = self._index.get(name)
-            if i is None:
+        cols, xs, names = self._known(values)
+        totals = [0.0] * len(cols)
+        for head, sign in weights.items():
+            pos = self._head_pos.get(head)
+            if pos is None:
                 continue
-            c = sum(s * x * self._coef[h][i] for h, s in heads)
-            if c:
-                out.append((name, c))
+            picked = self._gather(self._coef[pos], cols)
+            totals = [t + sign * x * w for t, x, w in zip(totals, xs, picked, strict=True)]
+        out = [(n, c) for n, c in zip(names, totals, strict=True) if c]
         out.sort(key=lambda kv: -kv[1])
         return out
 
 
-def calibrator_inputs(
-    z_prefect: float, z_infra: float, v1_unclear: float, tech: float
-) -> Sequence[float]:
-    """What the calibrator sees: both heads, their interaction, and how much content there is."""
+_MAGIC = b"TRIAGEM1"
+
+
+def encode_model(data: Mapping[str, Any]) -> bytes:
+    """The model as gzip: a JSON header (features, calibrator, meta) and each head's weights as
+    little-endian float32, so loading is one decompress and no parsing of 300,000 numbers.
+    Byte-identical for identical data (no timestamp in the gzip header)."""
+    heads = data["heads"]
+    order = list(heads)
+    header = {k: v for k, v in data.items() if k != "heads"}
+    header["heads"] = {h: {"intercept": heads[h]["intercept"]} for h in order}
+    header["head_order"] = order
+    head_bytes = json.dumps(header, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    parts = [_MAGIC, len(head_bytes).to_bytes(4, "little"), head_bytes]
+    for h in order:
+        coef = array("f", heads[h]["coef"])
+        if sys.byteorder != "little":
+            coef.byteswap()
+        parts.append(coef.tobytes())
+    return gzip.compress(b"".join(parts), compresslevel=9, mtime=0)
+
+
+def decode_model(raw: bytes) -> dict[str, Any]:
+    """The inverse of encode_model (also reads a plain or gzip'd JSON model)."""
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    if not raw.startswith(_MAGIC):
+        return json.loads(raw.decode("utf-8"))
+    size = int.from_bytes(raw[len(_MAGIC) : len(_MAGIC) + 4], "little")
+    start = len(_MAGIC) + 4
+    header = json.loads(raw[start : start + size].decode("utf-8"))
+    n = len(header["features"])
+    offset = start + size
+    for h in header.pop("head_order"):
+        coef = array("f")
+        chunk = raw[offset : offset + 4 * n]
+        if len(chunk) != 4 * n:
+            raise ModelError("the model file is cut short")
+        coef.frombytes(chunk)
+        if sys.byteorder != "little":
+            coef.byteswap()
+        header["heads"][h]["coef"] = coef
+        offset += 4 * n
+    return header
+
+
+def calibrator_inputs(heads: Sequence[float], v1_unclear: float, tech: float) -> Sequence[float]:
+    """What the calibrator sees: the verdict heads (prefect, infra), their interaction, and how
+    much content there is. (A third head, "a cause too" among Prefect tickets, measured no better
+    on cross-validation: real-ticket accuracy at the deployment mix 0.754 vs 0.760.)"""
+    z_prefect, z_infra = heads
     return (z_prefect, z_infra, z_prefect * z_infra / 4.0, v1_unclear, tech)
 
 

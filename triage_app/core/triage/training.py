@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -21,8 +20,10 @@ from triage_app.core.triage.model import (
     INFRA_HEAD,
     MODEL_FORMAT,
     PREFECT_HEAD,
+    VERDICT_HEADS,
     VerdictModel,
     calibrator_inputs,
+    encode_model,
 )
 from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR
 
@@ -108,22 +109,19 @@ def _fit_heads(data: Dataset, rows_idx: np.ndarray, infra_mask: np.ndarray) -> H
     return Heads(prefect, infra)
 
 
-def _head_logits(heads: Heads, rows: SparseRows) -> tuple[np.ndarray, np.ndarray]:
-    zp = rows.dot(heads.prefect.coef) + heads.prefect.intercept
-    zi = rows.dot(heads.infra.coef) + heads.infra.intercept
-    return zp, zi
+def _head_logits(heads: Heads, rows: SparseRows) -> np.ndarray:
+    return np.stack([rows.dot(h.coef) + h.intercept for h in (heads.prefect, heads.infra)], axis=1)
 
 
-def _calibrator_matrix(data: Dataset, zp: np.ndarray, zi: np.ndarray) -> np.ndarray:
+def _calibrator_matrix(data: Dataset, z: np.ndarray) -> np.ndarray:
     return np.array(
         [
             calibrator_inputs(
-                float(a),
-                float(b),
+                [float(x) for x in zs],
                 v.get("v1v:" + UNCLEAR, 0.0),
                 v.get("v1:in", 0.0) + v.get("v1:out", 0.0),
             )
-            for a, b, v in zip(zp, zi, data.values, strict=True)
+            for zs, v in zip(z, data.values, strict=True)
         ]
     )
 
@@ -146,20 +144,19 @@ def fit_model(
     folds = np.array([e.fold for e in examples])
 
     # Out-of-fold head scores, grouped by thread: what the calibrator learns from.
-    zp = np.zeros(len(examples))
-    zi = np.zeros(len(examples))
+    z = np.zeros((len(examples), len(VERDICT_HEADS)))
     for k in range(FOLDS):
         train, test = all_idx[folds != k], all_idx[folds == k]
         if len(test) == 0 or len(train) == 0:
             continue
         heads = _fit_heads(data, train, infra_mask)
-        zp[test], zi[test] = _head_logits(heads, data.rows.take(test))
+        z[test] = _head_logits(heads, data.rows.take(test))
         progress(f"cross-validation fold {k + 1}/{FOLDS}")
     classes = [v for v in CALIBRATED_VERDICTS if (data.labels == v).any()]
     y = np.array([classes.index(label) for label in data.labels])
     cal_weights = _prior_weights(data.labels, data.weights)
     cal_weights = cal_weights / cal_weights.mean()
-    z_cal = _calibrator_matrix(data, zp, zi)
+    z_cal = _calibrator_matrix(data, z)
     w_cal, b_cal = fit_softmax_small(z_cal, y, cal_weights, len(classes))
     threshold = _confident_threshold(z_cal, w_cal, b_cal, y, cal_weights)
 
@@ -177,7 +174,7 @@ def fit_model(
         idx = np.where(has_bullets)[0]
         head = fit_binary(data.rows.take(idx), positive[idx], data.weights[idx], C_BULLET)
         head_data[BULLET_PREFIX + title] = _export(head.coef, head.intercept)
-    progress(f"{len(head_data) - 2} bullet heads fitted")
+    progress(f"{len(head_data) - len(VERDICT_HEADS)} bullet heads fitted")
     return {
         "format": MODEL_FORMAT,
         "features": data.names,
@@ -235,9 +232,8 @@ def corpus_fingerprint(examples: Sequence[Example]) -> str:
 
 
 def dump_model(data: dict[str, Any]) -> bytes:
-    """The model as gzip'd JSON, byte-identical for identical data (no timestamp in the header)."""
-    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    return gzip.compress(raw, compresslevel=9, mtime=0)
+    """The model file's bytes (model.encode_model), byte-identical for identical data."""
+    return encode_model(data)
 
 
 def train_model(
