@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from triage_app.core import kb_rules
 from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
 
@@ -487,17 +488,16 @@ def retention_days(db: Database) -> int | None:
     if not rows:
         return None
     try:
-        days = int(rows[0]["value"])
-    except (TypeError, ValueError):
-        return None
+        days = int(kb_rules.setting(RETENTION_SETTING, rows[0]["value"]))
+    except kb_rules.KbValueError:
+        return None  # a hand-edited bad value keeps everything rather than deleting by it
     return days if days > 0 else None
 
 
 def set_retention_days(db: Database, days: int | None) -> None:
     """Keep triages for `days` days (None or 0: forever). Call inside a transaction."""
-    if days is not None and days < 0:
-        raise ValueError("retention must be 0 (keep forever) or a number of days")
-    db.table("settings").insert({"key": RETENTION_SETTING, "value": str(days or 0)}, replace=True)
+    value = kb_rules.setting(RETENTION_SETTING, str(days or 0))  # KbValueError: out of range
+    db.table("settings").insert({"key": RETENTION_SETTING, "value": value}, replace=True)
 
 
 def apply_retention(db: Database, today: dt.date | None = None) -> int:
