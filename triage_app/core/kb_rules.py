@@ -161,12 +161,16 @@ def vocabulary_term(row: Mapping[str, Any]) -> None:
         raise KbValueError(str(exc).removeprefix("row 1: ")) from None
 
 
+def _setting_row(row: Mapping[str, Any]) -> None:
+    setting(row.get("key"), row.get("value"))
+
+
 _ROW_CHECKS: dict[str, Callable[[Mapping[str, Any]], None]] = {
     "policy": bullet,
     "policy_facts": lambda row: policy_fact(row.get("key"), row.get("value")),
     "vocabulary": vocabulary_term,
     "releases": release,
-    "settings": lambda row: setting(row.get("key"), row.get("value")) and None,
+    "settings": _setting_row,
 }
 
 
