@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from triage_app.core import kb_rules
 from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage.history_snippets import SnippetMaker, quoted_words
 
 TRIAGES = "triages"
 EXPORTS = "exports"
@@ -353,12 +354,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def fts_query(search: str) -> str:
     """User text -> a safe FTS5 query: every word quoted (no FTS syntax from the user), all required,
     the last one as a prefix so results follow typing."""
-    words = _WORD.findall(search)
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    return " ".join(quoted_words(search))
 
 
 def _where(flt: HistoryFilter, alias: str = "t") -> tuple[list[str], list[Any]]:
@@ -401,13 +397,14 @@ def search(
     if query:
         where = " and ".join([f"{TRIAGES}_fts match ?", *clauses])
         sql = (
-            f"select {_LIST_COLUMNS}, "
-            f"snippet({TRIAGES}_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) as snippet "
+            f"select {_LIST_COLUMNS} "
             f"from {TRIAGES}_fts join {TRIAGES} t on t.id = {TRIAGES}_fts.rowid "
             f"where {where} order by {TRIAGES}_fts.rowid desc limit ? offset ?"
         )
-        rows = db.query(sql, [query, *params, limit, offset])
-        return [_entry(r, r["snippet"]) for r in rows]
+        rows = list(db.query(sql, [query, *params, limit, offset]))
+        # Not FTS5's snippet(): its cost grows with the square of the hits in a long ticket.
+        with SnippetMaker(flt.search, HIT_START, HIT_END) as snippets:
+            return [_entry(r, snippets.snippet([r[c] for c in FTS_COLUMNS])) for r in rows]
     where = ("where " + " and ".join(clauses)) if clauses else ""
     # With an upper date bound the page lies deep in the past: walk the created_at index
     # backwards from there (same order, rows are created in id order) instead of every newer row.
