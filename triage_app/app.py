@@ -90,7 +90,8 @@ def build_services(
     `background` refits the model with new corrections on a thread (the window) instead of
     before the next triage (commands)."""
     folder = paths.data_dir(data_dir)
-    kb = open_knowledge_base(paths.database_path(folder))
+    # A KB this user cannot write (a shared team file, a full disk) is opened read-only instead.
+    kb = open_knowledge_base(paths.database_path(folder), or_read_only=True)
     if not kb.read_only:
         # A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
         from triage_app.core.vocabulary import default_vocabulary
