@@ -7,9 +7,11 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -25,6 +27,11 @@ from triage_app.storage.errors import (
 from triage_app.storage.migrations import APP_ID, MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 5.0
+# A save that waited the whole busy timeout for another writer is tried this many times in all.
+LOCKED_ATTEMPTS = 3
+LOCKED_PAUSE_S = 0.5
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -67,6 +74,20 @@ class KnowledgeBase:
     def close(self) -> None:
         with self.lock:
             self.db.conn.close()
+
+
+def retry_when_locked(action: Callable[[], _T], attempts: int = LOCKED_ATTEMPTS) -> _T:
+    """Run `action` (one whole transaction, so a failed try left nothing); when another writer
+    held the lock past the busy timeout, try again, so a save waits instead of being lost.
+    Not for the GUI thread: it can wait attempts x the busy timeout."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except DatabaseLocked:
+            if attempt == attempts:
+                raise
+            time.sleep(LOCKED_PAUSE_S)
+    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager
