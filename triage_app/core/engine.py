@@ -29,6 +29,7 @@ _UP_TO_LAST_LETTER = re.compile(
 )  # anchored: ends just after the run's last letter
 _NUMBER = re.compile(r"v?\d++(?:\.\d++)*+")
 _WORD = re.compile(r"[^\W_]++(?:_++[^\W_]++)*+")
+_WORD_START = re.compile(r"[^\W_]")
 _VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.\d+|\.x)")
 VERSION_PLACEHOLDER = "#version"
 _VERSION_TOKEN = "\x00version"
@@ -120,8 +121,9 @@ def _tokenize_run(text: str, start: int, end: int, found: list[tuple[str, int, i
         if word:
             found.append((word.group(0), pos, word.end()))
             pos = word.end()
-        else:
-            pos += 1
+        else:  # "_" or ".": no token starts before the next letter or digit
+            after = _WORD_START.search(text, pos + 1, end)
+            pos = after.start() if after else end
 
 
 def _compile(family: str, key: str, term: Term) -> _Entry | None:
