@@ -146,3 +146,35 @@ def test_release_csv_huge_numbers_give_one_short_line(field: str, row: str) -> N
     with pytest.raises(ReleaseCsvError, match=f"cm.csv:2: {field}") as refused:
         parse_release_csv((HEADER + row).encode(), "cm.csv")
     assert len(str(refused.value)) < 200
+
+
+def _history(**change: object) -> Section:
+    row = {
+        "created_at": "2026-11-30T10:00:00",
+        "updated_at": "2026-11-30T10:00:00",
+        "source": "cli",
+        "ticket": "Helm upgrade fails",
+        "variables_json": "{}",
+        "verdict": "in_scope",
+        "final_verdict": "in_scope",
+        "confidence": 0.8,
+        "result_json": "{}",
+        **change,
+    }
+    return Section(("created_at", "source", "ticket", "variables_json"), (row,))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"confidence": "heavy"}, "confidence must be a number"),
+        ({"confidence": 7}, "confidence must be a number"),
+        ({"final_verdict": "maybe"}, "final_verdict must be one of"),
+        ({"created_at": "yesterday"}, "created_at is not a date and time"),
+        ({"result_json": "{"}, "result_json is not valid JSON"),
+    ],
+)
+def test_history_rows_of_a_bundle_are_checked_too(change: dict[str, object], message: str) -> None:
+    assert bundle.loads(_signed({"history": _history()})).sections["history"].rows
+    with pytest.raises(BundleError, match=message):
+        bundle.loads(_signed({"history": _history(**change)}))

@@ -8,12 +8,13 @@ hand-edited or older file may still hold, so one bad value never stops triage.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from triage_app.core.releases import parse_version
-from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE
+from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, VERDICTS
 from triage_app.core.vocabulary import Vocabulary, VocabularyError
 
 MIN_SUPPORT_MONTHS, MAX_SUPPORT_MONTHS = 1, 120
@@ -161,6 +162,63 @@ def vocabulary_term(row: Mapping[str, Any]) -> None:
         raise KbValueError(str(exc).removeprefix("row 1: ")) from None
 
 
+def timestamp(value: object, what: str) -> None:
+    raw = text(value, what, 40, required=True)
+    try:
+        dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise KbValueError(f"{what} is not a date and time (ISO 8601): {shown(raw)}") from None
+
+
+def verdict(value: object, what: str, required: bool = True) -> None:
+    if value in (None, "") and not required:
+        return
+    if value not in VERDICTS:
+        raise KbValueError(f"{what} must be one of {', '.join(VERDICTS)}, not {shown(value)}")
+
+
+def json_object(value: object, what: str) -> None:
+    if value in (None, ""):
+        return
+    try:
+        parsed = json.loads(text(value, what))
+    except (ValueError, RecursionError):
+        raise KbValueError(f"{what} is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise KbValueError(f"{what} must be a JSON object")
+
+
+def history_row(row: Mapping[str, Any]) -> None:
+    """A saved triage carried in a bundle: what the History view and `history` read back."""
+    timestamp(row.get("created_at"), "created_at")
+    if row.get("updated_at") is not None:
+        timestamp(row.get("updated_at"), "updated_at")
+    text(row.get("ticket"), "ticket")
+    verdict(row.get("verdict"), "verdict")
+    verdict(row.get("final_verdict"), "final_verdict")
+    verdict(row.get("override_verdict"), "override_verdict", required=False)
+    confidence = row.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float | None):
+        raise KbValueError(f"confidence must be a number from 0 to 1, not {shown(confidence)}")
+    if confidence is not None and not 0.0 <= confidence <= 1.0:
+        raise KbValueError(f"confidence must be a number from 0 to 1, not {shown(confidence)}")
+    for field in ("bullet", "final_bullet", "override_bullet", "source", "draft"):
+        if row.get(field) is not None:
+            text(row.get(field), field)
+    json_object(row.get("result_json"), "result_json")
+    json_object(row.get("variables_json"), "variables_json")
+
+
+def correction_row(row: Mapping[str, Any]) -> None:
+    timestamp(row.get("created_at"), "created_at")
+    text(row.get("ticket"), "ticket", required=True)
+    verdict(row.get("verdict"), "verdict")
+    verdict(row.get("original_verdict"), "original_verdict", required=False)
+    for field in ("bullet", "original_bullet"):
+        if row.get(field) is not None:
+            text(row.get(field), field)
+
+
 def _setting_row(row: Mapping[str, Any]) -> None:
     setting(row.get("key"), row.get("value"))
 
@@ -171,6 +229,8 @@ _ROW_CHECKS: dict[str, Callable[[Mapping[str, Any]], None]] = {
     "vocabulary": vocabulary_term,
     "releases": release,
     "settings": _setting_row,
+    "history": history_row,
+    "corrections": correction_row,
 }
 
 

@@ -192,7 +192,7 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         ticket=row["ticket"],
         verdict=row.get("verdict") or "",
         bullet=row.get("bullet") or "",
-        confidence=float(row.get("confidence") or 0.0),
+        confidence=_confidence(row.get("confidence")),
         override_verdict=row.get("override_verdict") or None,
         override_bullet=row.get("override_bullet") or None,
         final_verdict=row["final_verdict"],
@@ -203,6 +203,14 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         else {},
         snippet=snippet,
     )
+
+
+def _confidence(value: Any) -> float:
+    """A stored confidence; a damaged one (from a file written before the bundle rules) reads 0."""
+    try:
+        return float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _final(
