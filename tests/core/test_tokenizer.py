@@ -21,7 +21,12 @@ from triage_app.core.vocabulary import default_vocabulary
 OLD_TOKEN = re.compile(
     r"v?\d+(?:\.\d+)*\.x\b|v?\d+(?:\.\d+)+(?![\w.]*[^\W\d_])|[^\W_]+(?:_+[^\W_]+)*"
 )
-DEV = Path(__file__).resolve().parents[1] / "data" / "dev_tickets.jsonl"
+ROOT = Path(__file__).resolve().parents[2]
+# Every labelled ticket we have: the training corpus and the test sets.
+TICKET_FILES = sorted((ROOT / "resources" / "corpus").glob("*.jsonl")) + [
+    ROOT / "tests" / "data" / "sample_tickets.jsonl",
+    ROOT / "tests" / "data" / "generalization_tickets.jsonl",
+]
 DOTTED = "prefect worker crash after upgrade " + "1." * 1500 + "1a"
 
 
@@ -29,9 +34,14 @@ def old_tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(0), m.start(), m.end()) for m in OLD_TOKEN.finditer(text)]
 
 
-def test_tokens_on_the_dev_tickets_are_unchanged() -> None:
-    tickets = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines()]
-    assert len(tickets) > 50
+def test_tokens_on_every_labelled_ticket_are_unchanged() -> None:
+    tickets = [
+        json.loads(line)["text"]
+        for path in TICKET_FILES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(tickets) > 500
     for text in tickets:
         folded = prepare(text, ()).folded
         assert engine._tokenize(folded) == old_tokens(folded)
