@@ -268,10 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=3, help="passes over the dev tickets")
     parser.add_argument("--history-rows", type=int, default=100_000)
     parser.add_argument(
-        "--only", choices=["startup", "triage", "releases", "history"], action="append"
+        "--only", choices=["startup", "triage", "releases", "history", "hostile"], action="append"
     )
     args = parser.parse_args(argv)
-    only = set(args.only or ["startup", "triage", "releases", "history"])
+    only = set(args.only or ["startup", "triage", "releases", "history", "hostile"])
 
     print(f"machine: {machine()}")
     if "startup" in only:
@@ -293,6 +293,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nHistory with {args.history_rows:,} triages (benchmarks/bench_history.py)")
         sys.stdout.flush()
         bench_history.main(["--rows", str(args.history_rows)])
+    if "hostile" in only:
+        from benchmarks import bench_hostile
+
+        print("\nHostile input (benchmarks/bench_hostile.py)")
+        bench_hostile.main()
     return 0
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from triage_app import app, paths
+from triage_app import paths
 from triage_app.app import build_gui_services
 from triage_app.core.releases import Release
-from triage_app.storage import releases_repo
-from triage_app.storage.database import KnowledgeBase, open_knowledge_base
+from triage_app.storage import database, releases_repo
+from triage_app.storage.database import open_knowledge_base
 from triage_app.storage.errors import DatabaseReadOnly
 
 
@@ -32,14 +33,12 @@ def test_a_read_only_knowledge_base_is_opened_read_only_with_the_teams_data(
             db, [Release("prefect", "9.9.9", dt.date(2026, 1, 1))], "team.csv"
         )
     kb.close()
-    real_open = app.open_knowledge_base
 
-    def open_refusing_writes(path: Path | None, read_only: bool = False) -> KnowledgeBase:
-        if path is not None and not read_only:
-            raise DatabaseReadOnly(f"The knowledge base {path} cannot be written: readonly")
-        return real_open(path, read_only=read_only)  # a real file:...?mode=ro connection
+    def refuse_writes(db: object, migrations: object = None) -> list[str]:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(app, "open_knowledge_base", open_refusing_writes)
+    # The first write of a read-write open fails, as on a file this user may not change.
+    monkeypatch.setattr(database, "migrate", refuse_writes)
     services = build_gui_services(data_dir)
     assert services.kb.read_only and services.kb.path == paths.database_path(data_dir)
     with services.kb.lock:

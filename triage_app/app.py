@@ -53,10 +53,11 @@ def _build_triage(
     today: dt.date | None,
     background: bool = True,
     progress: team_model.Progress = lambda _m: None,
+    problems: list[str] | None = None,
 ) -> tuple[Policy, LearnedTriage, TriageService]:
     with kb.lock:
         policy = policy_repo.read_policy(kb.db)
-        vocabulary = policy_repo.read_vocabulary(kb.db)
+        vocabulary = policy_repo.read_vocabulary(kb.db, problems)
         schedule = releases_repo.read_schedule(kb.db, policy)
         # The engineer's name and signature from the Knowledge Base settings; typed values still win.
         defaults = DraftDefaults(
@@ -89,7 +90,8 @@ def build_services(
     `background` refits the model with new corrections on a thread (the window) instead of
     before the next triage (commands)."""
     folder = paths.data_dir(data_dir)
-    kb = open_knowledge_base(paths.database_path(folder))
+    # A KB this user cannot write (a shared team file, a full disk) is opened read-only instead.
+    kb = open_knowledge_base(paths.database_path(folder), or_read_only=True)
     if not kb.read_only:
         # A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
         from triage_app.core.vocabulary import default_vocabulary
@@ -99,8 +101,10 @@ def build_services(
                 policy_repo.refresh_shipped_vocabulary(db, default_vocabulary())
         except StorageError:
             pass  # a read-only or busy file keeps its vocabulary; triage still works
-    policy, engine, service = _build_triage(kb, today, background, progress)
-    return Services(folder, kb, policy, engine, service, today, [str(n) for n in kb.notices])
+    problems: list[str] = []
+    policy, engine, service = _build_triage(kb, today, background, progress, problems)
+    notices = [str(n) for n in kb.notices] + problems
+    return Services(folder, kb, policy, engine, service, today, notices)
 
 
 def build_gui_services(data_dir: Path | None = None, today: dt.date | None = None) -> Services:

@@ -161,3 +161,27 @@ def test_an_unopenable_knowledge_base_is_one_line_without_traceback(
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1 and "knowledge.db" in proc.stderr
+
+
+def test_batch_says_in_its_exit_status_when_history_was_not_saved(
+    run_cli: CliRunner, tmp_path: Path, data_dir: Path
+) -> None:
+    src = tmp_path / "tickets.jsonl"
+    src.write_text(
+        "\n".join(json.dumps({"id": i, "text": t}) for i, t in (("a", SPANS), ("b", BILLING))),
+        encoding="utf-8",
+    )
+    ok = run_cli("batch", str(src))
+    assert ok.returncode == 0
+    assert ok.stderr.strip().splitlines()[-1] == (
+        "triage-app: 2 tickets triaged, 0 skipped, history saved"
+    )
+    # Reads still work but every write fails: SQLite cannot make its -shm file here.
+    (data_dir / "knowledge.db-shm").mkdir()
+    lost = run_cli("batch", str(src))
+    assert lost.returncode == 4, lost.stderr
+    assert [json.loads(line)["id"] for line in lost.stdout.splitlines()] == ["a", "b"]
+    assert "not saved to history" in lost.stderr and "Traceback" not in lost.stderr
+    assert lost.stderr.strip().splitlines()[-1] == (
+        "triage-app: 2 tickets triaged, 0 skipped, history not saved (see above)"
+    )

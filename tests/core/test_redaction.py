@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import signal
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.watchdog import WATCHDOG_SECONDS, watchdog
 from triage_app.core import redaction as r
 from triage_app.core.defaults import default_policy
 
@@ -247,31 +245,3 @@ def test_the_watchdog_stops_a_runaway_pattern() -> None:
         watchdog(0.2, "runaway"),
     ):
         re.match(r"(a+)+$", "a" * 64 + "b")
-
-
-WATCHDOG_SECONDS = 10.0
-
-
-@contextlib.contextmanager
-def watchdog(seconds: float, what: str) -> Iterator[None]:
-    """Fail the test if the block runs longer than `seconds` (re checks signals while matching).
-
-    Without POSIX interval timers (Windows) the block simply runs unguarded.
-    """
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-
-    def expired(signum: int, frame: object) -> None:
-        pytest.fail(f"{what}: still running after {seconds:g} s, a pattern is super-linear")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

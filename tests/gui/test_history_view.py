@@ -233,3 +233,40 @@ def test_history_search_shows_the_snippet_in_its_own_column_whole(
     assert doc.size().height() <= table.rowHeight(0)
     assert table.columnViewportPosition(4) + table.columnWidth(4) <= table.viewport().width()
     view.close()
+
+
+LOG_LINE = "2026-11-30 12:00:01 ERROR prefect.worker flow run crashed with exit code 1 in pod\n"
+
+
+def _save_rows(history: HistoryView, tickets: list[str]) -> None:
+    from triage_app.core.result import TriageResult
+
+    with history.services.kb.transaction() as db:
+        for ticket in tickets:
+            history_repo.save_triage(db, ticket, TriageResult("unclear", 0.0), source="cli")
+
+
+def test_a_search_runs_on_a_worker_and_pages_arrive_by_signal(
+    qtbot: QtBot, history: HistoryView
+) -> None:
+    log = "Prefect worker crash after upgrade\n" + LOG_LINE * (1_000_000 // len(LOG_LINE))
+    _save_rows(history, [log] + [f"worker crashed again, ticket {n}" for n in range(60)])
+    history.search_edit.setText("prefect worker flow run crashed exit pod")
+    history.refresh()
+    # refresh() returned before the search ran: the GUI thread only asked for it.
+    assert history.searching and history.count_label.text() == "Searching…"
+    with qtbot.waitSignal(history.searchFinished, timeout=20000):
+        pass
+    assert history.count_label.text() == "1 triage" and history.model.rowCount() == 1
+    text = history.model.index(0, 4).data()  # the Match column
+    assert "prefect.worker flow run crashed" in text and len(text) < 300
+
+    with qtbot.waitSignal(history.searchFinished, timeout=20000):
+        history.search_edit.setText("worker crashed")
+        history.refresh()
+    assert history.count_label.text() == "61 triages" and history.model.rowCount() >= 50
+    assert history.model.request_more is not None  # pages of a search: by the worker
+    # The table has room, so it asks for the second page; that comes from the worker too.
+    qtbot.waitUntil(lambda: history.model.rowCount() == 61, timeout=20000)
+    assert not history.model.canFetchMore()
+    assert len({history.model.entry(r).id for r in range(61)}) == 61

@@ -101,9 +101,15 @@ def test_schedule_reads_duration_and_threshold_from_policy_and_settings(tmp_path
     assert schedule.support(r, dt.date(2026, 3, 1)).supported_until == dt.date(2026, 6, 26)
     with pytest.raises(ValidationError):
         releases_repo.set_ending_soon_days(kb.db, -1)
-    with kb.transaction() as db:
-        policy_repo.set_setting(db, "ending_soon_days", "soon")  # hand-edited junk
-    assert releases_repo.ending_soon_days(kb.db) == 30
+    with (
+        pytest.raises(ValueError, match="ending_soon_days must be a whole number"),
+        kb.transaction() as db,
+    ):
+        policy_repo.set_setting(db, "ending_soon_days", "soon")
+    for junk in ("soon", "-5", "9" * 5000):  # hand-edited, or written before the rules
+        with kb.transaction() as db:
+            db.table("settings").insert({"key": "ending_soon_days", "value": junk}, replace=True)
+        assert releases_repo.ending_soon_days(kb.db) == 30
 
 
 def test_export_returns_what_was_imported(tmp_path: Path) -> None:

@@ -20,6 +20,9 @@ from triage_app.core.ticket_input import TicketInputError, check_ticket_text, lo
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext
 
+# The results were written, but not saved to history (exit 1: some input lines were skipped).
+EXIT_HISTORY_NOT_SAVED = 4
+
 CSV_FIELDS = [
     "id",
     "verdict",
@@ -34,7 +37,14 @@ CSV_FIELDS = [
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("batch", parents=[common], help="triage every ticket of a JSONL or CSV file")
+    p = sub.add_parser(
+        "batch",
+        parents=[common],
+        help="triage every ticket of a JSONL or CSV file",
+        epilog="Exit status: 0 all triaged and saved; 1 some lines skipped; "
+        f"{EXIT_HISTORY_NOT_SAVED} results written but not saved to history. The last line on "
+        "stderr sums it up.",
+    )
     p.add_argument(
         "input", metavar="INPUT", help="JSONL (fields id, text) or CSV (columns id, text)"
     )
@@ -153,8 +163,7 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         if not args.no_save:
             ref = {"ticket_ref": str(ticket_id)} if ticket_id not in (None, "") else {}
             to_save.append((text, result, ref))
-    if to_save:
-        save_to_history(services, to_save, source="batch")
+    history_lost = bool(to_save) and not save_to_history(services, to_save, source="batch")
     out = io.StringIO()
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
@@ -165,10 +174,15 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     if args.output:
         write_output_file(args.output, out.getvalue())
-        print(
-            f"triage-app: {len(results)} tickets triaged, {skipped} skipped -> {args.output}",
-            file=sys.stderr,
-        )
     else:
         sys.stdout.write(out.getvalue())
+    # One summary line a script can read; the exit status says the same.
+    saved = "not saved (see above)" if history_lost else "off" if args.no_save else "saved"
+    target = f" -> {args.output}" if args.output else ""
+    print(
+        f"triage-app: {len(results)} tickets triaged, {skipped} skipped, history {saved}{target}",
+        file=sys.stderr,
+    )
+    if history_lost:
+        return EXIT_HISTORY_NOT_SAVED
     return 1 if skipped else 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from triage_app.commands.output import write_output
 from triage_app.core.result import VERDICT_LABELS, VERDICTS, TriageResult
 from triage_app.storage import corrections_repo, history_repo
+from triage_app.storage.database import retry_when_locked
 from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
 
@@ -30,18 +31,24 @@ def save_to_history(
     source: str,
 ) -> list[int]:
     """Save triages from the command line in one transaction; a storage problem only warns,
-    because the results were already printed and must not be lost to an exit code."""
-    try:
+    because the results were already printed and must not be lost to an exit code. Behind
+    another writer holding the lock, the save is tried again rather than given up."""
+    rows = list(items)
+
+    def save() -> list[int]:
         with services.kb.transaction() as db:
             ids = [
                 history_repo.save_triage(db, text, result, variables=variables, source=source)
-                for text, result, variables in items
+                for text, result, variables in rows
             ]
             history_repo.apply_retention(db)  # real date, never the --today pin
+        return ids
+
+    try:
+        return retry_when_locked(save)
     except StorageError as exc:
         print(f"triage-app: not saved to history: {exc}", file=sys.stderr)
         return []
-    return ids
 
 
 def _since(value: str) -> dt.date:

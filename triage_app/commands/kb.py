@@ -1,4 +1,4 @@
-"""`triage-app kb export|import`: carry the knowledge base between laptops as one JSON bundle."""
+"""`triage-app kb export|import|reset-vocabulary`: carry the knowledge base as one JSON bundle, repair it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from triage_app.commands.output import read_input_file, write_output_file
 from triage_app.core import bundle
 from triage_app.core.bundle import BundleError
-from triage_app.storage import bundle_repo
+from triage_app.storage import bundle_repo, policy_repo
 
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext
@@ -49,6 +49,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     imp.add_argument("--yes", action="store_true", help="apply the changes")
     imp.set_defaults(func=import_kb, mode="merge")
+    reset = actions.add_parser(
+        "reset-vocabulary",
+        parents=[common],
+        help="replace the vocabulary with the shipped one; apply it with --yes",
+        description="Repairs a vocabulary that is damaged or was edited into a bad state. "
+        "Policy, templates, releases, settings and history are not touched.",
+    )
+    reset.add_argument("--yes", action="store_true", help="apply the change")
+    reset.set_defaults(func=reset_vocabulary)
 
 
 def export_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
@@ -96,4 +105,28 @@ def import_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise UsageError(f"{path}: {exc}; nothing was changed") from None
     services.reload()
     print(f"\nImported ({args.mode}). Policy version is now {services.policy.version}.")
+    return 0
+
+
+def reset_vocabulary(args: argparse.Namespace, ctx: CommandContext) -> int:
+    from triage_app.core.vocabulary import default_vocabulary
+
+    services = ctx.services()
+    shipped = default_vocabulary()
+    with services.kb.lock:
+        stored = services.kb.db.table("vocabulary").count
+        refused = policy_repo.invalid_vocabulary_rows(services.kb.db)
+    print(
+        f"The vocabulary has {stored} row(s), {len(refused)} of them refused by the rules; "
+        f"the shipped one has {len(shipped.to_rows())}."
+    )
+    if not args.yes:
+        print("Nothing changed. Run again with --yes to replace it with the shipped vocabulary.")
+        return 0
+    with services.kb.transaction() as db:
+        policy_repo.reset_vocabulary(db, shipped)
+    services.reload()
+    print(
+        f"Replaced the vocabulary with the shipped one. Policy version is {services.policy.version}."
+    )
     return 0

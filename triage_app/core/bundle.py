@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from triage_app.core import kb_rules
+
 FORMAT = "triage-app-kb-bundle"
 FORMAT_VERSION = 1
 
@@ -142,6 +144,10 @@ def loads(text: str | bytes, known_migrations: Iterable[str] | None = None) -> B
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise _fail("not a triage-app bundle: the JSON is nested too deeply") from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise _fail("not a triage-app bundle: it holds a number too long to read") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise _fail("not a triage-app knowledge-base bundle (no 'format' marker)")
     version = obj.get("format_version")
@@ -149,7 +155,8 @@ def loads(text: str | bytes, known_migrations: Iterable[str] | None = None) -> B
         raise _fail("the bundle has no valid format_version")
     if version > FORMAT_VERSION:
         raise _fail(
-            f"the bundle was written by a newer triage-app (format {version}; this one reads up "
+            f"the bundle was written by a newer triage-app (format {kb_rules.shown(version)}; "
+            "this one reads up "
             f"to {FORMAT_VERSION}). Update triage-app to import it."
         )
     migrations = obj.get("migrations", [])
@@ -197,6 +204,12 @@ def loads(text: str | bytes, known_migrations: Iterable[str] | None = None) -> B
     )
     if stated != expected:
         raise _fail("wrong checksum: the bundle was changed or damaged after it was exported")
+    # The values themselves, with the same rules as every other way into the knowledge base.
+    for name, section in sections.items():
+        try:
+            kb_rules.check_rows(name, section.rows)
+        except kb_rules.KbValueError as exc:
+            raise _fail(str(exc)) from None
     return bundle
 
 

@@ -20,7 +20,16 @@ from triage_app.core.vocabulary import Term, Vocabulary
 # word, so "redis" never matches inside "prefect_redis" or "redistribute").
 # A version number ("3.1.2", "v2.7") is one word, so the "#version" placeholder can match it.
 # "3.x" / "2.19.x" (a release line) is a version too.
-_TOKEN = re.compile(r"v?\d+(?:\.\d+)*\.x\b|v?\d+(?:\.\d+)+(?![\w.]*[^\W\d_])|[^\W_]+(?:_+[^\W_]+)*")
+# A version stands alone only when the rest of its run of word characters and dots holds no
+# letter ("3.1.2" yes, "3.1.2rc1" or "1.2.3abc" no). That is decided by one look at the run's last
+# letter, never by re-scanning the run from every start, so tokenizing is linear in the input.
+_RUN = re.compile(r"[\w.]++")
+_UP_TO_LAST_LETTER = re.compile(
+    r"[\w.]*[^\W\d_]"
+)  # anchored: ends just after the run's last letter
+_NUMBER = re.compile(r"v?\d++(?:\.\d++)*+")
+_WORD = re.compile(r"[^\W_]++(?:_++[^\W_]++)*+")
+_WORD_START = re.compile(r"[^\W_]")
 _VERSION_WORD = re.compile(r"v?\d+(?:\.\d+)*(?:\.\d+|\.x)")
 VERSION_PLACEHOLDER = "#version"
 _VERSION_TOKEN = "\x00version"
@@ -80,7 +89,41 @@ class _Scored:
 
 
 def _tokenize(folded: str) -> list[tuple[str, int, int]]:
-    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
+    """Words, versions ("3.1.2", "v2.7") and release lines ("2.19.x") of `folded`, with offsets.
+
+    Linear time: each run of word characters and dots is read a bounded number of times."""
+    found: list[tuple[str, int, int]] = []
+    for run in _RUN.finditer(folded):
+        _tokenize_run(folded, run.start(), run.end(), found)
+    return found
+
+
+def _tokenize_run(text: str, start: int, end: int, found: list[tuple[str, int, int]]) -> None:
+    last = _UP_TO_LAST_LETTER.match(text, start, end)
+    letters_end = last.end() if last else start  # no letter at or after this offset in the run
+    # A number that did not stand alone also does not from any later start inside it (same end,
+    # same letters after it), so it is not matched again from there.
+    numbers_fail_before = start
+    pos = start
+    while pos < end:
+        if pos >= numbers_fail_before and (number := _NUMBER.match(text, pos, end)):
+            stop = number.end()
+            if text.startswith(".x", stop) and (stop + 2 == end or text[stop + 2] == "."):
+                found.append((text[pos : stop + 2], pos, stop + 2))  # a release line: "2.19.x"
+                pos = stop + 2
+                continue
+            if letters_end <= stop and text.find(".", pos, stop) != -1:
+                found.append((text[pos:stop], pos, stop))  # a version: "3.1.2"
+                pos = stop
+                continue
+            numbers_fail_before = stop
+        word = _WORD.match(text, pos, end)
+        if word:
+            found.append((word.group(0), pos, word.end()))
+            pos = word.end()
+        else:  # "_" or ".": no token starts before the next letter or digit
+            after = _WORD_START.search(text, pos + 1, end)
+            pos = after.start() if after else end
 
 
 def _compile(family: str, key: str, term: Term) -> _Entry | None:

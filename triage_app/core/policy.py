@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from triage_app.core import kb_rules
+
 IN_SCOPE = "in_scope"
 OUT_OF_SCOPE = "out_of_scope"
 SIDES = (IN_SCOPE, OUT_OF_SCOPE)
@@ -15,8 +17,12 @@ SIDES = (IN_SCOPE, OUT_OF_SCOPE)
 _IN_HEADING = re.compile(r"^\s*what'?s\s+in\s+scope\s*$", re.IGNORECASE)
 _OUT_HEADING = re.compile(r"^\s*what'?s\s+out\s+of\s+scope\s*$", re.IGNORECASE)
 _NOTE_HEADING = re.compile(r"^\s*note\s*$", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[•*\-–·]|\d+[.)])\s*(?P<title>[^:]{2,120}?)\s*:\s*(?P<desc>.+?)\s*$")
-_MONTHS = re.compile(r"supported\s+for\s+(?P<n>\w+)\s+months?", re.IGNORECASE)
+# A bullet is a marker, then "Title: description". The title is everything up to the first colon,
+# found with str.partition, not a regex: the old one-regex form was cubic on a line of spaces.
+_BULLET_MARKER = re.compile(r"\s*+(?:[•*\-–·]|\d++[.)])")
+_MAX_TITLE = 120
+# The sign is read too, so "supported for -6 months" is refused, not read as the default.
+_MONTHS = re.compile(r"supported\s+for\s+(?P<n>[-+]?\w+)\s+months?", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER_WORDS = {
     "one": 1,
@@ -85,6 +91,19 @@ class Policy:
         return [b for b in self.bullets if b.side == side]
 
 
+def _bullet_parts(line: str) -> tuple[str, str] | None:
+    """(title, description) of a bullet line, or None when the line is not one."""
+    marker = _BULLET_MARKER.match(line)
+    if not marker:
+        return None
+    before, colon, after = line[marker.end() :].partition(":")
+    title = before.strip()
+    # As the regex read it: at least two characters before the colon (spaces count), one after.
+    if not colon or len(before) < 2 or not 1 <= len(title) <= _MAX_TITLE or not after:
+        return None
+    return title, after.strip()
+
+
 def parse_policy(text: str) -> Policy:
     """Parse policy text; raise PolicyParseError when sections or bullets are missing."""
     if "\x00" in text:
@@ -116,11 +135,9 @@ def parse_policy(text: str) -> Policy:
         elif section == "note":
             note.append(stripped)
         else:
-            m = _BULLET.match(line)
-            if m:
-                bullets.append(
-                    Bullet(section, m.group("title").strip(), m.group("desc").strip(), len(bullets))
-                )
+            parts = _bullet_parts(line)
+            if parts:
+                bullets.append(Bullet(section, *parts, len(bullets)))
             else:
                 intros[section].append(stripped)
     missing = {IN_SCOPE, OUT_OF_SCOPE} - seen_sections
@@ -143,7 +160,10 @@ def parse_policy(text: str) -> Policy:
     m = _MONTHS.search(header_text)
     if m:
         word = m.group("n").lower()
-        months = int(word) if word.isdigit() else _NUMBER_WORDS.get(word, 6)
+        try:
+            months = kb_rules.support_months(_NUMBER_WORDS.get(word, word))
+        except kb_rules.KbValueError as exc:
+            raise PolicyParseError(f"{exc} (the policy says {m.group(0)[:60]!r})") from None
     email_match = _EMAIL.search(header_text)
     escalation = next((h for h in header if "escalation" in h.lower() or "@" in h), "")
     return Policy(

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from triage_app.core import kb_rules
 from triage_app.core.csv_cells import safe_row, unquote_cell
 from triage_app.core.releases import Release, parse_version, version_key
 
@@ -16,7 +17,7 @@ REQUIRED_COLUMNS = ("product", "version", "release_date")
 OPTIONAL_COLUMNS = ("name", "app_version", "support_months", "prerelease")
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 MAX_PROBLEMS = 50  # enough to fix a file in one go, without flooding the terminal
-MAX_SUPPORT_MONTHS = 240
+MAX_SUPPORT_MONTHS = kb_rules.MAX_SUPPORT_MONTHS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRUE = {"true", "yes", "1", "y"}
@@ -69,6 +70,10 @@ def parse_release_csv(data: bytes, source: str = "releases.csv") -> list[Release
 
 def parse_release_text(text: str, source: str = "releases.csv") -> list[Release]:
     """Validate already decoded CSV text; raise ReleaseCsvError listing the problems."""
+    nul = text.find("\x00")
+    if nul != -1:  # anywhere, not only in the part the binary check above looks at
+        line = text.count("\n", 0, nul) + 1
+        raise ReleaseCsvError([Problem(source, line, "", "a NUL character: not a CSV text file")])
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -159,7 +164,10 @@ def _parse_row(
     if not version:
         bad("version", "empty")
     elif parsed is None:
-        bad("version", f"not a version number: {version!r} (expected e.g. 1.2.0 or 2025.6.12)")
+        bad(
+            "version",
+            f"not a version number: {kb_rules.shown(version)} (expected e.g. 1.2.0 or 2025.6.12)",
+        )
     raw_date = row["release_date"].strip()
     release_date: dt.date | None = None
     if not raw_date:
@@ -170,20 +178,21 @@ def _parse_row(
                 raise ValueError
             release_date = dt.date.fromisoformat(raw_date)
         except ValueError:
-            bad("release_date", f"not a date (YYYY-MM-DD): {raw_date!r}")
+            bad("release_date", f"not a date (YYYY-MM-DD): {kb_rules.shown(raw_date)}")
     name = " ".join(row.get("name", "").split())
     app_version = row.get("app_version", "").strip()
     if app_version and parse_version(app_version) is None:
-        bad("app_version", f"not a version number: {app_version!r}")
+        bad("app_version", f"not a version number: {kb_rules.shown(app_version)}")
     months: int | None = None
     raw_months = row.get("support_months", "").strip()
     if raw_months:
-        if raw_months.isdigit() and 1 <= int(raw_months) <= MAX_SUPPORT_MONTHS:
-            months = int(raw_months)
-        else:
+        try:
+            months = kb_rules.support_months(raw_months)
+        except kb_rules.KbValueError:
             bad(
                 "support_months",
-                f"not a whole number of months from 1 to {MAX_SUPPORT_MONTHS}: {raw_months!r}",
+                f"not a whole number of months from 1 to {MAX_SUPPORT_MONTHS}: "
+                f"{kb_rules.shown(raw_months)}",
             )
     raw_pre = row.get("prerelease", "").strip().lower()
     if raw_pre in _TRUE:
@@ -192,7 +201,7 @@ def _parse_row(
         # Left empty: a version like 3.0.0rc1 says it itself.
         prerelease = bool(parsed and parsed.is_prerelease) if not raw_pre else False
     else:
-        bad("prerelease", f"expected true or false: {raw_pre!r}")
+        bad("prerelease", f"expected true or false: {kb_rules.shown(raw_pre)}")
         prerelease = False
     if len(problems) > before or release_date is None:
         return None

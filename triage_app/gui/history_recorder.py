@@ -72,7 +72,11 @@ class HistoryRecorder(QObject):
             snap = _snapshot(state)  # taken now, on the GUI thread: the latest state wins
             if snap is None or services is None or services.kb.read_only:
                 continue
-            worker = FunctionWorker(functools.partial(_write, services, state, snap))
+            # On the worker a save behind another writer is tried again, not lost.
+            from triage_app.storage.database import retry_when_locked
+
+            save = functools.partial(_write, services, state, snap)
+            worker = FunctionWorker(functools.partial(retry_when_locked, save))
             worker.setAutoDelete(False)
             self._running = worker  # keeps the signals object alive until delivery
             worker.signals.done.connect(self._on_saved)

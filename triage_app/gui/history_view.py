@@ -46,7 +46,7 @@ from triage_app.gui.history_recorder import HistoryRecorder, install_recorder
 from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.table_model import ColumnsModel
-from triage_app.gui.workers import ExcInfo, FileJob, report_unexpected
+from triage_app.gui.workers import ExcInfo, FileJob, LatestRunner, report_unexpected
 from triage_app.storage import history_repo
 from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
@@ -85,30 +85,51 @@ class HistoryTableModel(ColumnsModel):
         self._fetch = fetch
         self._rows: list[HistoryEntry] = []
         self._exhausted = True
+        # Set while a search is shown: more pages are asked for with the offset, arrive by append().
+        self.request_more: Callable[[int], None] | None = None
+        self._loading = False
 
     def reset(self, fetch: Callable[[int, int], list[HistoryEntry]] | None = None) -> None:
-        self.beginResetModel()
         if fetch is not None:
             self._fetch = fetch
-        self._rows = self._fetch(PAGE, 0)
+        self.request_more = None
+        self.show(self._fetch(PAGE, 0))
+
+    def show(self, rows: list[HistoryEntry]) -> None:
+        """Show `rows` as the first page (a search result computed on a worker)."""
+        self.beginResetModel()
+        self._rows = list(rows)
         self._exhausted = len(self._rows) < PAGE
+        self._loading = False
         self.endResetModel()
 
-    def entry(self, row: int) -> HistoryEntry:
-        return self._rows[row]
+    def hold(self) -> None:
+        """No more pages until the next show(): a new search is on its way."""
+        self._loading = True
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._exhausted:
-            return
-        more = self._fetch(PAGE, len(self._rows))
+    def append(self, more: list[HistoryEntry]) -> None:
+        """The next page, asked for by request_more."""
+        self._loading = False
         self._exhausted = len(more) < PAGE
         if more:
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
             self._rows.extend(more)
             self.endInsertRows()
+
+    def entry(self, row: int) -> HistoryEntry:
+        return self._rows[row]
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and not self._loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted or self._loading:
+            return
+        if self.request_more is not None:
+            self._loading = True
+            self.request_more(len(self._rows))
+            return
+        self.append(self._fetch(PAGE, len(self._rows)))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -213,6 +234,7 @@ class HistoryView(QDialog):
 
     reopenRequested = Signal(object)  # HistoryEntry
     exportFinished = Signal(bool)  # after the export's message; the export runs on a worker
+    searchFinished = Signal()  # a full-text search (run on a worker) is shown
 
     def __init__(
         self,
@@ -227,6 +249,11 @@ class HistoryView(QDialog):
         self.services = services
         self.export_folder = export_folder
         self.export_job = FileJob(self)
+        self.search_runner = LatestRunner(self._search_page, self)
+        self.search_runner.resultReady.connect(self._search_done)
+        self.search_runner.failed.connect(self._search_failed)
+        self.searching = False
+        self._search_filter = HistoryFilter()
         resize_to_fit(self, 1000, 600)  # a 1024x640 laptop gets the whole screen, no more
 
         self.search_edit = QLineEdit()
@@ -354,11 +381,57 @@ class HistoryView(QDialog):
         with self.services.kb.lock:
             return history_repo.search(self.services.kb.db, self.current_filter(), limit, offset)
 
+    def _search_page(self, request: tuple[HistoryFilter, int]) -> tuple[int, list[Any], int]:
+        """On the search worker: one page of a full-text search, and the total with the first."""
+        flt, offset = request
+        with self.services.kb.lock:
+            rows = history_repo.search(self.services.kb.db, flt, PAGE, offset)
+            total = history_repo.count(self.services.kb.db, flt) if offset == 0 else -1
+        return offset, rows, total
+
     def refresh(self) -> None:
         self.debounce.stop()
+        flt = self.current_filter()
+        if history_repo.fts_query(flt.search):
+            # Matching and snippets of long saved tickets can take longer than a frame: a worker.
+            self.searching = True
+            self.count_label.setText("Searching…")
+            self.model.hold()
+            self.search_runner.request((flt, 0))
+            self._search_filter = flt
+            return
+        self.search_runner.cancel()  # a search still running must not replace this listing
+        self.searching = False
         self.model.reset()
         with self.services.kb.lock:
-            total = history_repo.count(self.services.kb.db, self.current_filter())
+            total = history_repo.count(self.services.kb.db, flt)
+        self._show_total(total)
+
+    def _more_search_rows(self, offset: int) -> None:
+        self.search_runner.request((self._search_filter, offset))
+
+    def _search_done(self, _seq: int, out: object, _seconds: float) -> None:
+        offset, rows, total = out  # type: ignore[misc]
+        if offset:
+            self.model.append(rows)
+            return
+        self.model.show(rows)
+        self.model.request_more = self._more_search_rows
+        self.searching = False
+        self._show_total(total)
+        self.searchFinished.emit()
+
+    def _search_failed(self, _seq: int, exc_info: object) -> None:
+        self.searching = False
+        self.model.show([])
+        exc = exc_info[1]  # type: ignore[index]
+        if isinstance(exc, StorageError):
+            self.count_label.setText(f"Search failed: {exc}")
+        else:
+            report_unexpected(exc_info)  # type: ignore[arg-type]
+        self.searchFinished.emit()
+
+    def _show_total(self, total: int) -> None:
         self.count_label.setText(f"{total} triage{'s' if total != 1 else ''}")
         self._show_match_column(bool(self.search_edit.text().strip()))
         has_rows = self.model.rowCount() > 0

@@ -1,4 +1,4 @@
-"""Background work: a QThreadPool runnable reporting by signal, a coalescing triage runner, file jobs."""
+"""Background work: a QThreadPool runnable reporting by signal, a coalescing newest-only runner, file jobs."""
 
 from __future__ import annotations
 
@@ -42,26 +42,26 @@ class FunctionWorker(QRunnable):
             self.signals.done.emit(self.tag, result)
 
 
-class TriageRunner(QObject):
-    """Triage on a worker thread, one run at a time; only the newest request's result is reported.
+class LatestRunner(QObject):
+    """fn(request) on a worker thread, one run at a time; only the newest request's result is reported.
 
     Every request gets a sequence number. While a run is busy, newer requests replace the pending
     one (a paste then three keystrokes cost two runs, not four), and a result whose sequence is
-    older than the newest request is dropped, so the window never shows a verdict for old text.
+    older than the newest request is dropped, so the window never shows a result for old input.
     """
 
     resultReady = Signal(int, object, float)  # seq, result, seconds
     failed = Signal(int, object)  # seq, ExcInfo
     busyChanged = Signal(bool)
 
-    def __init__(self, triage: Callable[[str], Any], parent: QObject | None = None) -> None:
+    def __init__(self, fn: Callable[[Any], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._triage = triage
+        self._fn = fn
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._seq = 0
         self._busy = False
-        self._pending: tuple[int, str] | None = None
+        self._pending: tuple[int, Any] | None = None
         self._workers: dict[int, FunctionWorker] = {}
 
     @property
@@ -72,10 +72,7 @@ class TriageRunner(QObject):
     def busy(self) -> bool:
         return self._busy
 
-    def set_triage(self, triage: Callable[[str], Any]) -> None:
-        self._triage = triage
-
-    def request(self, text: str) -> int:
+    def request(self, text: Any) -> int:
         self._seq += 1
         if self._busy:
             self._pending = (self._seq, text)
@@ -88,14 +85,14 @@ class TriageRunner(QObject):
         self._seq += 1
         self._pending = None
 
-    def _start(self, seq: int, text: str) -> None:
+    def _start(self, seq: int, text: Any) -> None:
         self._busy = True
         self.busyChanged.emit(True)
-        triage = self._triage
+        fn = self._fn
 
         def job() -> tuple[Any, float]:
             started = time.perf_counter()
-            return triage(text), time.perf_counter() - started
+            return fn(text), time.perf_counter() - started
 
         worker = FunctionWorker(job, seq)
         worker.setAutoDelete(False)
@@ -130,6 +127,13 @@ class TriageRunner(QObject):
     def wait(self, msecs: int = 5000) -> bool:
         self._pending = None
         return self._pool.waitForDone(msecs)
+
+
+class TriageRunner(LatestRunner):
+    """Triage on a worker thread: only the verdict for the newest text is shown."""
+
+    def set_triage(self, triage: Callable[[str], Any]) -> None:
+        self._fn = triage
 
 
 class FileJob(QObject):

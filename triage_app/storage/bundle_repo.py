@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from triage_app import __version__
+from triage_app.core import kb_rules
 from triage_app.core.bundle import (
     OPTIONAL_SECTIONS,
     SECTIONS,
@@ -124,18 +125,17 @@ def _check_columns(db: Database, name: str, section: Section) -> None:
 
 
 def _validate(name: str, section: Section) -> None:
-    """Domain checks before anything is written."""
-    for n, row in enumerate(section.rows, start=1):
-        where = f"section {name!r}, row {n}"
-        if name == "policy" and row.get("side") not in SIDES:
-            raise BundleError(f"{where}: side must be in_scope or out_of_scope")
-        if name == "releases":
-            try:
-                dt.date.fromisoformat(str(row.get("release_date")))
-            except ValueError:
-                raise BundleError(f"{where}: release_date is not a date (YYYY-MM-DD)") from None
-        if name == "settings" and _is_local_setting(row.get("key")):
-            raise BundleError(f"{where}: {row.get('key')!r} is a setting of one laptop")
+    """Domain checks before anything is written: the knowledge base's rules, and no local setting."""
+    try:
+        kb_rules.check_rows(name, section.rows)
+    except kb_rules.KbValueError as exc:
+        raise BundleError(str(exc)) from None
+    if name == "settings":
+        for n, row in enumerate(section.rows, start=1):
+            if _is_local_setting(row.get("key")):
+                raise BundleError(
+                    f"section 'settings', row {n}: {row.get('key')!r} is a setting of one laptop"
+                )
 
 
 def _apply_section(db: Database, name: str, section: Section, mode: str) -> None:

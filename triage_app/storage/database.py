@@ -7,9 +7,11 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from sqlite_utils import Database
 
@@ -18,12 +20,18 @@ from triage_app.storage.errors import (
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
+    DiskProblem,
     MovedAside,
     StorageError,
 )
 from triage_app.storage.migrations import APP_ID, MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 5.0
+# A save that waited the whole busy timeout for another writer is tried this many times in all.
+LOCKED_ATTEMPTS = 3
+LOCKED_PAUSE_S = 0.5
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -68,6 +76,20 @@ class KnowledgeBase:
             self.db.conn.close()
 
 
+def retry_when_locked(action: Callable[[], _T], attempts: int = LOCKED_ATTEMPTS) -> _T:
+    """Run `action` (one whole transaction, so a failed try left nothing); when another writer
+    held the lock past the busy timeout, try again, so a save waits instead of being lost.
+    Not for the GUI thread: it can wait attempts x the busy timeout."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return action()
+        except DatabaseLocked:
+            if attempt == attempts:
+                raise
+            time.sleep(LOCKED_PAUSE_S)
+    raise AssertionError("unreachable")
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """A transaction that takes the write lock up front (BEGIN IMMEDIATE); nested, a savepoint.
@@ -97,7 +119,7 @@ def write_transaction(db: Database) -> Iterator[Database]:
 
 
 # SQLite's primary result codes (exc.sqlite_errorcode & 0xff) that open_knowledge_base tells apart.
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_CORRUPT = 5, 6, 8, 11
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CORRUPT = 5, 6, 8, 10, 11
 SQLITE_CANTOPEN, SQLITE_NOTADB = 14, 26
 
 
@@ -126,7 +148,12 @@ def translate_error(exc: sqlite3.Error, path: Path | None = None) -> StorageErro
         where = f" {path}" if path is not None else ""
         return DatabaseReadOnly(f"The knowledge base{where} cannot be written: {exc}")
     if "disk" in msg and "full" in msg:
-        return StorageError("The disk is full: the change was not saved.")
+        return DiskProblem("The disk is full: the change was not saved.")
+    if code == SQLITE_IOERR or "disk i/o error" in msg:
+        where = f" {path}" if path is not None else ""
+        return DiskProblem(
+            f"The knowledge base{where} cannot be written ({exc}): is the disk full?"
+        )
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
         return DatabaseCorrupt(
             f"The knowledge base file is damaged ({exc}): the change was not saved. "
@@ -138,15 +165,19 @@ def translate_error(exc: sqlite3.Error, path: Path | None = None) -> StorageErro
     return StorageError(f"Database error: {exc}")
 
 
-def _connect(path: Path | None, read_only: bool = False) -> Database:
-    """A connection, or a StorageError naming the path (a folder, no permission, ...)."""
+def _connect(path: Path | None, read_only: bool = False, immutable: bool = False) -> Database:
+    """A connection, or a StorageError naming the path (a folder, no permission, ...).
+
+    `immutable` (read-only only) reads without the WAL's -shm file, for a knowledge base in a
+    folder this user cannot write (a shared team KB) or on a full disk, where it cannot be made.
+    """
     try:
         if path is None:
             conn = sqlite3.connect(":memory:", check_same_thread=False)
         elif read_only:
             # A URI, percent-encoded, so a path with '?' or '#' in it stays one path.
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
+                f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}",
                 uri=True,
                 timeout=BUSY_TIMEOUT_S,
                 check_same_thread=False,
@@ -239,7 +270,9 @@ def _applied(db: Database) -> set[str]:
     return {r["name"] for r in db.query("select name from migrations")}
 
 
-def open_knowledge_base(path: Path | None, read_only: bool = False) -> KnowledgeBase:
+def open_knowledge_base(
+    path: Path | None, read_only: bool = False, or_read_only: bool = False
+) -> KnowledgeBase:
     """Open (creating and migrating if needed) the knowledge base at `path`; None means in memory.
 
     Default data (policy, vocabulary, releases, templates) is seeded by the migrations themselves,
@@ -247,7 +280,27 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
 
     A corrupt file or one that is not ours is moved aside with a timestamp and a fresh one is
     created; the notice is in `kb.notices` so the caller can tell the user where it went.
+
+    `or_read_only`: when the file cannot be written (read-only file or folder, full disk), open it
+    read-only instead, with a notice, so everything that only reads still works.
     """
+    if or_read_only and not read_only and path is not None:
+        try:
+            return open_knowledge_base(path)
+        except (DatabaseReadOnly, DiskProblem) as exc:
+            if not path.is_file():
+                raise
+            kb = open_knowledge_base(path, read_only=True)
+            kb.notices.insert(
+                0,
+                DatabaseReadOnly(
+                    f"{str(exc).rstrip('.')}. It is open read-only: everything that reads works; "
+                    "new history and edits are not saved this session."
+                ),
+            )
+            return kb
+    if read_only and path is not None:
+        return _open_read_only(path)
     notices: list[StorageError] = []
     if path is not None:
         try:
@@ -267,12 +320,8 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
     if not ours:
         db.conn.close()
         assert path is not None  # an in-memory database is never corrupt or foreign
-        if read_only:
-            raise StorageError(f"The knowledge base {path} is damaged and cannot be opened.")
         notices.append(_move_aside(path, "corrupt" if ours is None else "foreign file"))
         db = _connect(path)
-    if read_only:
-        return KnowledgeBase(db, path, notices, read_only=True)
     try:
         if path is not None:
             db.execute("pragma journal_mode=wal")
@@ -289,6 +338,30 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
         db.conn.close()
         raise
     return KnowledgeBase(db, path, notices)
+
+
+def _open_read_only(path: Path) -> KnowledgeBase:
+    """Open for reading only; without the -shm file when it cannot be made (unwritable folder,
+    full disk). Never moves the file aside: a file we may not change is not ours to repair."""
+    last: sqlite3.DatabaseError | None = None
+    for immutable in (False, True):
+        db = _connect(path, read_only=True, immutable=immutable)
+        try:
+            ours = _is_ours(db)
+        except sqlite3.DatabaseError as exc:
+            db.conn.close()
+            if _is_corrupt(exc):
+                break
+            last = exc
+            continue
+        if not ours:
+            db.conn.close()
+            break
+        return KnowledgeBase(db, path, [], read_only=True)
+    else:
+        assert last is not None
+        raise translate_error(last, path) from last
+    raise StorageError(f"The knowledge base {path} is damaged and cannot be opened.")
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

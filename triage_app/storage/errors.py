@@ -17,6 +17,10 @@ class DatabaseReadOnly(StorageError):
     """The data folder or database file cannot be written."""
 
 
+class DiskProblem(StorageError):
+    """The disk is full, or reading/writing the file failed (an I/O error)."""
+
+
 class DatabaseCorrupt(StorageError):
     """A damaged page was found while reading or writing (the open only checks the schema, cheaply)."""
 

@@ -13,8 +13,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from triage_app.core import kb_rules
 from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage.history_snippets import SnippetMaker, quoted_words
 
 TRIAGES = "triages"
 EXPORTS = "exports"
@@ -190,7 +192,7 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         ticket=row["ticket"],
         verdict=row.get("verdict") or "",
         bullet=row.get("bullet") or "",
-        confidence=float(row.get("confidence") or 0.0),
+        confidence=_confidence(row.get("confidence")),
         override_verdict=row.get("override_verdict") or None,
         override_bullet=row.get("override_bullet") or None,
         final_verdict=row["final_verdict"],
@@ -201,6 +203,14 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         else {},
         snippet=snippet,
     )
+
+
+def _confidence(value: Any) -> float:
+    """A stored confidence; a damaged one (from a file written before the bundle rules) reads 0."""
+    try:
+        return float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _final(
@@ -352,12 +362,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def fts_query(search: str) -> str:
     """User text -> a safe FTS5 query: every word quoted (no FTS syntax from the user), all required,
     the last one as a prefix so results follow typing."""
-    words = _WORD.findall(search)
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    return " ".join(quoted_words(search))
 
 
 def _where(flt: HistoryFilter, alias: str = "t") -> tuple[list[str], list[Any]]:
@@ -400,13 +405,14 @@ def search(
     if query:
         where = " and ".join([f"{TRIAGES}_fts match ?", *clauses])
         sql = (
-            f"select {_LIST_COLUMNS}, "
-            f"snippet({TRIAGES}_fts, -1, '{HIT_START}', '{HIT_END}', '…', 16) as snippet "
+            f"select {_LIST_COLUMNS} "
             f"from {TRIAGES}_fts join {TRIAGES} t on t.id = {TRIAGES}_fts.rowid "
             f"where {where} order by {TRIAGES}_fts.rowid desc limit ? offset ?"
         )
-        rows = db.query(sql, [query, *params, limit, offset])
-        return [_entry(r, r["snippet"]) for r in rows]
+        rows = list(db.query(sql, [query, *params, limit, offset]))
+        # Not FTS5's snippet(): its cost grows with the square of the hits in a long ticket.
+        with SnippetMaker(flt.search, HIT_START, HIT_END) as snippets:
+            return [_entry(r, snippets.snippet([r[c] for c in FTS_COLUMNS])) for r in rows]
     where = ("where " + " and ".join(clauses)) if clauses else ""
     # With an upper date bound the page lies deep in the past: walk the created_at index
     # backwards from there (same order, rows are created in id order) instead of every newer row.
@@ -487,17 +493,16 @@ def retention_days(db: Database) -> int | None:
     if not rows:
         return None
     try:
-        days = int(rows[0]["value"])
-    except (TypeError, ValueError):
-        return None
+        days = int(kb_rules.setting(RETENTION_SETTING, rows[0]["value"]))
+    except kb_rules.KbValueError:
+        return None  # a hand-edited bad value keeps everything rather than deleting by it
     return days if days > 0 else None
 
 
 def set_retention_days(db: Database, days: int | None) -> None:
     """Keep triages for `days` days (None or 0: forever). Call inside a transaction."""
-    if days is not None and days < 0:
-        raise ValueError("retention must be 0 (keep forever) or a number of days")
-    db.table("settings").insert({"key": RETENTION_SETTING, "value": str(days or 0)}, replace=True)
+    value = kb_rules.setting(RETENTION_SETTING, str(days or 0))  # KbValueError: out of range
+    db.table("settings").insert({"key": RETENTION_SETTING, "value": value}, replace=True)
 
 
 def apply_retention(db: Database, today: dt.date | None = None) -> int:

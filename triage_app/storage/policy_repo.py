@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from triage_app.core import kb_rules
 from triage_app.core.policy import Bullet, Policy, PolicyDiff, diff_policies
-from triage_app.core.vocabulary import Vocabulary
+from triage_app.core.releases import DEFAULT_SUPPORT_MONTHS
+from triage_app.core.vocabulary import Vocabulary, VocabularyError
 
 
 def write_policy(db: Database, policy: Policy, source: str) -> None:
@@ -43,11 +45,9 @@ def read_policy(db: Database) -> Policy:
         Bullet(r["side"], r["title"], r["description"], r["position"])
         for r in db.query("select * from bullets order by side, position")
     )
-    months_setting = get_setting(db, "support_months")
-    months = months_setting or facts.get("support_months") or "6"
     return Policy(
         bullets=bullets,
-        support_months=int(months),
+        support_months=_stored_months(get_setting(db, "support_months"), facts),
         support_email=facts.get("support_email", ""),
         escalation=facts.get("escalation", ""),
         spans_note=facts.get("spans_note", ""),
@@ -55,6 +55,17 @@ def read_policy(db: Database) -> Policy:
         out_of_scope_intro=facts.get("out_of_scope_intro", ""),
         raw_text=facts.get("raw_text", ""),
     )
+
+
+def _stored_months(setting: str | None, facts: dict[str, Any]) -> int:
+    """The setting, else the policy's own duration; a stored value out of range is passed over."""
+    for raw in (setting, facts.get("support_months")):
+        if raw:
+            try:
+                return kb_rules.support_months(raw)
+            except kb_rules.KbValueError:
+                continue
+    return DEFAULT_SUPPORT_MONTHS
 
 
 def policy_source(db: Database) -> str:
@@ -81,9 +92,14 @@ def write_vocabulary(db: Database, vocabulary: Vocabulary, shipped: bool = False
 
 def _fingerprint(rows: list[dict[str, Any]]) -> str:
     canonical = json.dumps(
-        [[r["bullet"], r["grp"], r["term"], float(r["weight"])] for r in rows], ensure_ascii=False
+        [[r["bullet"], r["grp"], r["term"], _number(r["weight"])] for r in rows], ensure_ascii=False
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _number(weight: Any) -> Any:
+    # A weight that is not a number (a damaged row) cannot match a seeded fingerprint anyway.
+    return float(weight) if isinstance(weight, int | float) else repr(weight)
 
 
 def refresh_shipped_vocabulary(db: Database, shipped: Vocabulary) -> bool:
@@ -102,9 +118,47 @@ def refresh_shipped_vocabulary(db: Database, shipped: Vocabulary) -> bool:
     return True
 
 
-def read_vocabulary(db: Database) -> Vocabulary:
-    rows = db.query("select bullet, grp, term, weight from vocabulary order by id")
-    return Vocabulary.from_rows(list(rows))
+def read_vocabulary(db: Database, skipped: list[str] | None = None) -> Vocabulary:
+    """The stored vocabulary. A row the rules refuse (a file written before they existed, or by
+    hand) is left out, and said in `skipped`, so triage, `kb import` and `kb reset-vocabulary`
+    still work."""
+    rows = list(db.query("select bullet, grp, term, weight from vocabulary order by id"))
+    try:
+        return Vocabulary.from_rows(rows)
+    except VocabularyError:
+        good, bad = _vocabulary_rows(db)
+        if skipped is not None:
+            skipped.append(
+                f"{len(bad)} vocabulary row(s) break the rules and are left out ({bad[0]}). "
+                "Repair with `triage-app kb reset-vocabulary` or by importing a good bundle."
+            )
+        return Vocabulary.from_rows(good)
+
+
+def invalid_vocabulary_rows(db: Database) -> list[str]:
+    """One line per stored vocabulary row the rules refuse (what read_vocabulary leaves out)."""
+    return _vocabulary_rows(db)[1]
+
+
+def _vocabulary_rows(db: Database) -> tuple[list[dict[str, Any]], list[str]]:
+    good: list[dict[str, Any]] = []
+    bad: list[str] = []
+    for row in db.query("select id, bullet, grp, term, weight from vocabulary order by id"):
+        try:
+            kb_rules.vocabulary_term(row)
+        except kb_rules.KbValueError as exc:
+            bad.append(f"vocabulary row {row['id']}: {exc}")
+        else:
+            good.append(row)
+    return good, bad
+
+
+def reset_vocabulary(db: Database, shipped: Vocabulary) -> int:
+    """Replace the whole vocabulary with the shipped one (call inside a transaction); return the
+    number of stored rows it replaced."""
+    replaced = db.table("vocabulary").count
+    write_vocabulary(db, shipped, shipped=True)
+    return replaced
 
 
 def import_policy(db: Database, new: Policy, source: str) -> PolicyDiff:
@@ -128,4 +182,5 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 
 def set_setting(db: Database, key: str, value: str) -> None:
-    db.table("settings").insert({"key": key, "value": value}, replace=True)
+    """Store one setting (call inside a transaction); kb_rules.KbValueError if not allowed."""
+    db.table("settings").insert({"key": key, "value": kb_rules.setting(key, value)}, replace=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from triage_app.core import defaults
+from triage_app.core import defaults, kb_rules
 from triage_app.core.policy import Policy
 from triage_app.core.release_csv import parse_release_csv
 from triage_app.core.releases import DEFAULT_ENDING_SOON_DAYS, Release, Schedule, version_key
@@ -97,25 +97,38 @@ def read_releases(db: Database) -> list[Release]:
             support_months=r["support_months"],
         )
         for r in rows
+        if _readable(r)
     ]
     out.sort(key=lambda r: (r.product, version_key(r.version)))
     return out
 
 
+def _readable(row: dict[str, Any]) -> bool:
+    """False for a stored row the rules refuse (written by hand or before they existed): it is
+    left out of the schedule rather than stopping every command."""
+    try:
+        kb_rules.release(row)
+    except kb_rules.KbValueError:
+        return False
+    return True
+
+
 def ending_soon_days(db: Database) -> int:
     """The 'ending soon' threshold in days, from the settings table (default 30)."""
     raw = policy_repo.get_setting(db, ENDING_SOON_SETTING)
+    if raw is None:
+        return DEFAULT_ENDING_SOON_DAYS
     try:
-        value = int(raw) if raw is not None else DEFAULT_ENDING_SOON_DAYS
-    except ValueError:
+        return int(kb_rules.setting(ENDING_SOON_SETTING, raw))
+    except kb_rules.KbValueError:
         return DEFAULT_ENDING_SOON_DAYS  # a hand-edited bad value must not stop the app
-    return value if value >= 0 else DEFAULT_ENDING_SOON_DAYS
 
 
 def set_ending_soon_days(db: Database, days: int) -> None:
-    if days < 0:
-        raise ValidationError("must be 0 or more days", ENDING_SOON_SETTING)
-    policy_repo.set_setting(db, ENDING_SOON_SETTING, str(days))
+    try:
+        policy_repo.set_setting(db, ENDING_SOON_SETTING, str(days))
+    except kb_rules.KbValueError as exc:
+        raise ValidationError(str(exc), ENDING_SOON_SETTING) from None
 
 
 def read_schedule(db: Database, policy: Policy | None = None) -> Schedule:
