@@ -12,7 +12,7 @@ from triage_app.core.drafting import DraftDefaults, Drafter, schedule_advisor
 from triage_app.core.engine import TriageEngine
 from triage_app.core.policy import Policy
 from triage_app.core.service import TriageService
-from triage_app.core.triage.learned import LearnedTriage
+from triage_app.core.triage.learned import LearnedTriage, ModelSource
 from triage_app.core.versions import make_resolver
 from triage_app.storage import policy_repo, releases_repo, team_model, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
@@ -41,7 +41,7 @@ class Services:
     def rebuild(self) -> tuple[Policy, LearnedTriage, TriageService]:
         """Build a fresh policy, engine and service from the knowledge base (safe on a worker)."""
         models = self.engine.models
-        return _build_triage(self.kb, self.today, models.background, models.progress)
+        return _build_triage(self.kb, self.today, models.background, models.progress, None, models)
 
     def swap(self, fresh: tuple[Policy, LearnedTriage, TriageService]) -> None:
         """Put a rebuilt policy, engine and service in place (on the thread that uses them)."""
@@ -54,6 +54,7 @@ def _build_triage(
     background: bool = True,
     progress: team_model.Progress = lambda _m: None,
     problems: list[str] | None = None,
+    models: ModelSource | None = None,
 ) -> tuple[Policy, LearnedTriage, TriageService]:
     with kb.lock:
         policy = policy_repo.read_policy(kb.db)
@@ -70,8 +71,11 @@ def _build_triage(
     # The vocabulary finds the evidence; the learned model, refitted with the team's corrections,
     # decides the verdict and ranks the bullets. Neither changes the policy.
     lexical = TriageEngine(policy, vocabulary)
-    base, _source = team_model.base_model(kb.path.parent if kb.path else None)
-    models = team_model.TeamModels(kb, lexical, base, background, progress)
+    if isinstance(models, team_model.TeamModels):
+        models = models.adopt(lexical)  # a KB edit keeps the refitted model and any refit running
+    else:
+        base, _source = team_model.base_model(kb.path.parent if kb.path else None)
+        models = team_model.TeamModels(kb, lexical, base, background, progress)
     engine = LearnedTriage(lexical, models)
     service = TriageService(
         engine, resolve_versions=make_resolver(schedule), draft=drafter, today=today

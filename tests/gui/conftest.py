@@ -55,6 +55,27 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
     return record
 
 
+@pytest.fixture(autouse=True)
+def _small_refits(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A correction made in a window refits the model on a thread. Here it refits on the 90
+    sample tickets (seconds, not the corpus's tens of seconds), and every refit a test started
+    ends before the next test, so no thread outlives the windows and databases it belongs to."""
+    import threading
+
+    from triage_app.core.triage import corpus
+
+    folder = tmp_path_factory.mktemp("refit-corpus")
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample_tickets.jsonl"
+    (folder / "tickets.jsonl").write_bytes(sample.read_bytes())
+    monkeypatch.setattr(corpus, "shipped_corpus_dir", lambda: folder)
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "refit-verdict-model":
+            thread.join(timeout=120)
+
+
 @pytest.fixture
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
     win = build_main_window(data_dir, TODAY)

@@ -21,6 +21,9 @@ from triage_app.storage.database import KnowledgeBase
 TEAM_MODEL_FILE = "team-" + MODEL_FILE
 TRAINED_MODEL_FILE = MODEL_FILE  # what `triage-app train` writes into the data folder
 Progress = Callable[[str], None]
+# One refit at a time in a process: each takes both cores for seconds, and a newer set of
+# corrections makes a waiting one pointless (it checks before it starts).
+_REFITS = threading.Lock()
 
 
 def shipped_model() -> VerdictModel:
@@ -67,6 +70,11 @@ class TeamModels:
         self._idle.set()
         self.last_error: str | None = None
 
+    def adopt(self, lexical: TriageEngine) -> TeamModels:
+        """Keep this model (and any refit in flight) for services rebuilt after a KB edit."""
+        self.lexical = lexical
+        return self
+
     @property
     def corrections(self) -> int:
         return self._count
@@ -110,6 +118,12 @@ class TeamModels:
             ]
 
     def _refit(self, rows: list[tuple[int, str, str, str | None]], key: str) -> None:
+        with _REFITS:
+            if self._fitting != key:
+                return  # superseded while it waited
+            self._refit_now(rows, key)
+
+    def _refit_now(self, rows: list[tuple[int, str, str, str | None]], key: str) -> None:
         from triage_app.core.triage.corpus import (
             correction_examples,
             read_examples,
