@@ -66,6 +66,9 @@ def _rows(db: Database, name: str) -> list[dict[str, Scalar]]:
     order = "id" if spec.surrogate else ", ".join(spec.key)
     for r in db.query(f"select * from [{spec.table}] order by {order}"):
         row = {k: v for k, v in r.items() if k not in spec.drop}
+        if name == "history":
+            # Stored deflated; a bundle carries it as JSON text, which history reads as well.
+            row["result_json"] = history_repo.result_text(row.get("result_json"))
         if name == "settings" and _is_local_setting(row.get("key")):
             continue
         rows[tuple(row.get(k) for k in spec.key)] = row

@@ -24,6 +24,7 @@ from triage_app.storage.errors import (
 from triage_app.storage.migrations import APP_ID, MIGRATIONS, Migration
 
 BUSY_TIMEOUT_S = 5.0
+PAGE_SIZE = 8192
 
 
 @dataclass
@@ -275,6 +276,10 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
         return KnowledgeBase(db, path, notices, read_only=True)
     try:
         if path is not None:
+            if not db.table_names():
+                # A new file: 8 KB pages hold three or four saved triages each where 4 KB pages
+                # held one (a row is about 2 KB); existing files keep the size they were made with.
+                db.execute(f"pragma page_size={PAGE_SIZE}")
             db.execute("pragma journal_mode=wal")
         db.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         db.execute("pragma foreign_keys=on")

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,6 +204,45 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
     )
 
 
+def result_record(result: TriageResult) -> bytes:
+    """The result as history stores it: JSON without the draft, which has its own column (stored
+    once; get_result_dict puts it back), deflated: bullet titles and evidence keys repeat, and the
+    result was a third of each row (5.4 KB a triage before, issue 16)."""
+    record = result.to_dict()
+    record.pop("draft", None)
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def result_text(raw: object) -> str:
+    """A stored result as JSON text (bundles carry text; "" when it cannot be read)."""
+    value = _read_record(raw)
+    return "" if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _read_record(raw: object) -> Any:
+    """result_json as stored: deflated JSON (since issue 16) or the JSON text of older rows."""
+    if isinstance(raw, bytes):
+        try:
+            raw = zlib.decompress(raw).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):
+            return None
+    if not isinstance(raw, str):
+        return None
+    try:
+        return json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return None
+
+
+def drop_duplicate_drafts(db: Database) -> None:
+    """Migration step: older rows kept the draft inside their JSON result too; it goes (the draft
+    column keeps the one the engineer got or edited). Unreadable results stay as they are."""
+    db.execute(
+        f"update {TRIAGES} set result_json = json_remove(result_json, '$.draft') "
+        "where json_valid(result_json) and json_type(result_json, '$.draft') is not null"
+    )
+
+
 def _final(
     verdict: str, bullet: str, override_verdict: str | None, override_bullet: str | None
 ) -> tuple[str, str]:
@@ -238,7 +278,7 @@ def save_triage(
         "updated_at": stamp,
         "source": source,
         "ticket": cap_ticket(ticket),
-        "result_json": json.dumps(result.to_dict(), ensure_ascii=False),
+        "result_json": result_record(result),
         "verdict": result.verdict,
         "bullet": bullet,
         "confidence": float(result.confidence),
@@ -301,14 +341,15 @@ def get_triage(db: Database, triage_id: int) -> HistoryEntry | None:
 
 
 def get_result_dict(db: Database, triage_id: int) -> dict[str, Any] | None:
-    rows = list(db.query(f"select result_json from {TRIAGES} where id = ?", [triage_id]))
+    """The saved result as TriageResult.to_dict() gave it; its draft is the triage's draft column."""
+    rows = list(db.query(f"select result_json, draft from {TRIAGES} where id = ?", [triage_id]))
     if not rows:
         return None
-    try:
-        value = json.loads(rows[0]["result_json"] or "{}")
-    except json.JSONDecodeError:
+    value = _read_record(rows[0]["result_json"])
+    if not isinstance(value, dict):
         return None
-    return value if isinstance(value, dict) else None
+    value.setdefault("draft", rows[0]["draft"] or "")
+    return value
 
 
 def record_export(

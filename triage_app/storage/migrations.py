@@ -69,10 +69,18 @@ def _m003_releases(db: Database) -> None:
     releases_repo.seed_defaults(db)
 
 
+def _m006_history_draft_once(db: Database) -> None:
+    # The draft was stored twice per triage (in result_json and in its own column).
+    from triage_app.storage import history_repo
+
+    history_repo.drop_duplicate_drafts(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_policy_and_vocabulary", _m001_policy),
     ("002_seed_default_policy", _m002_seed_policy),
     ("005_history", _m005_history),
     ("004_templates", _m004_templates),
     ("003_releases", _m003_releases),
+    ("006_history_draft_once", _m006_history_draft_once),
 ]
