@@ -71,9 +71,9 @@ def batch_peak_kb(tickets: int, folder: Path) -> int:
         for i in range(tickets):
             f.write(json.dumps({"id": i, "text": texts[i % len(texts)]}) + "\n")
     out = folder / f"out-{tickets}.jsonl"
-    env = dict(os.environ, TRIAGE_APP_DATA_DIR=str(folder / "kb"))
+    env = dict(os.environ, TRIAGE_APP_DATA_DIR=str(folder / f"kb-{tickets}"))
     proc = subprocess.run(
-        [sys.executable, "-c", _BATCH_CHILD, "batch", str(src), "-o", str(out), "--no-save"],
+        [sys.executable, "-c", _BATCH_CHILD, "batch", str(src), "-o", str(out)],
         capture_output=True,
         text=True,
         env=env,

@@ -13,7 +13,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 
 def _umask_mode() -> int:
@@ -136,3 +138,35 @@ def write_new_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> 
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: Path, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """write_atomic for output written bit by bit (constant memory, `batch`): the same rules, the
+    text goes to the temporary file as it comes, and an exception inside the block leaves the old
+    file untouched."""
+    target = _target(path)
+    info = _existing(target)
+    if _is_special(info):
+        with open(target, "w", encoding=encoding, newline="") as special:
+            yield special
+        return
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if info is not None and not os.access(target, os.W_OK):
+        raise PermissionError(13, "Permission denied", str(path))
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, stat.S_IMODE(info.st_mode) if info is not None else _umask_mode())
+        if info is not None:
+            _keep_owner(tmp, info)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
