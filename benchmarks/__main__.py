@@ -231,7 +231,7 @@ def bench_hits(passes: int) -> list[str]:
     ref = ms(lambda: [trie.findall(p.folded) for p in prepared])
     return [
         "",
-        "Hit finding (engine._hits) on the dev tickets, already tokenised",
+        "Hit finding (engine._hits) on the sample tickets, already tokenised",
         row(
             f"{len(pairs)} tickets, total",
             f"{hits:.2f} ms",
@@ -314,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench_startup.report(bench_startup.measure(args.startup_runs or bench_startup.RUNS))
             )
         )
+        runs = args.startup_runs or bench_startup.RUNS
+        print("\n".join(bench_startup.search_report(*bench_startup.cli_search(runs))))
     if "triage" in only:
         print("\n".join(bench_triage(args.passes)))
         print("\n".join(bench_hits(args.passes)))

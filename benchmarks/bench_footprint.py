@@ -1,7 +1,7 @@
 """Footprint: history bytes per saved triage, and batch peak memory for 20,000 tickets vs 2,000.
 
 Run: .venv/bin/python -m benchmarks.bench_footprint [--rows N] [--batch N]
-History: real triages of the dev tickets saved through history_repo.save_triage (as the GUI and the
+History: real triages of the sample tickets saved through history_repo.save_triage (as the GUI and the
 CLI do), file size after a checkpoint divided by the rows; the reference is the tickets' own UTF-8
 bytes. Bar: <= 3,000 bytes a triage. Batch: `triage-app batch` in a fresh process on N and N/10
 tickets, peak RSS of each (the small run is the reference). Bar: <= 1.3x.
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TICKETS = ROOT / "tests" / "data" / "dev_tickets.jsonl"
+TICKETS = ROOT / "tests" / "data" / "sample_tickets.jsonl"
 
 
 def _texts() -> list[str]:

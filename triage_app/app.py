@@ -55,16 +55,17 @@ def _build_triage(
     progress: team_model.Progress = lambda _m: None,
 ) -> tuple[Policy, LearnedTriage, TriageService]:
     with kb.lock:
-        policy = policy_repo.read_policy(kb.db)
-        vocabulary = policy_repo.read_vocabulary(kb.db)
-        schedule = releases_repo.read_schedule(kb.db, policy)
+        db = kb.reader  # reads only: no sqlite-utils import on the way to the first triage
+        policy = policy_repo.read_policy(db)
+        vocabulary = policy_repo.read_vocabulary(db)
+        schedule = releases_repo.read_schedule(db, policy)
         # The engineer's name and signature from the Knowledge Base settings; typed values still win.
         defaults = DraftDefaults(
-            engineer_name=policy_repo.get_setting(kb.db, "engineer_name", "") or "",
-            signature=policy_repo.get_setting(kb.db, "signature", "") or "",
+            engineer_name=policy_repo.get_setting(db, "engineer_name", "") or "",
+            signature=policy_repo.get_setting(db, "signature", "") or "",
         )
         drafter = Drafter(
-            policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule), defaults
+            policy, templates_repo.read_templates(db), schedule_advisor(schedule), defaults
         )
     # The vocabulary finds the evidence; the learned model, refitted with the team's corrections,
     # decides the verdict and ranks the bullets. Neither changes the policy.
@@ -76,6 +77,24 @@ def _build_triage(
         engine, resolve_versions=make_resolver(schedule), draft=drafter, today=today
     )
     return policy, engine, service
+
+
+def _follow_shipped_vocabulary(kb: KnowledgeBase) -> None:
+    """A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
+    Checked by the shipped file's digest first: only a new release's file is parsed."""
+    from triage_app.core.vocabulary import default_vocabulary, shipped_vocabulary_text
+
+    text = shipped_vocabulary_text()
+    digest = policy_repo.source_digest(text)
+    with kb.lock:
+        if policy_repo.shipped_source_checked(kb.reader, digest):
+            return
+    try:
+        with kb.transaction() as db:
+            policy_repo.refresh_shipped_vocabulary(db, default_vocabulary(text))
+            policy_repo.mark_shipped_source(db, digest)
+    except StorageError:
+        pass  # a read-only or busy file keeps its vocabulary; triage still works
 
 
 def build_services(
@@ -91,14 +110,7 @@ def build_services(
     folder = paths.data_dir(data_dir)
     kb = open_knowledge_base(paths.database_path(folder))
     if not kb.read_only:
-        # A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
-        from triage_app.core.vocabulary import default_vocabulary
-
-        try:
-            with kb.transaction() as db:
-                policy_repo.refresh_shipped_vocabulary(db, default_vocabulary())
-        except StorageError:
-            pass  # a read-only or busy file keeps its vocabulary; triage still works
+        _follow_shipped_vocabulary(kb)
     policy, engine, service = _build_triage(kb, today, background, progress)
     return Services(folder, kb, policy, engine, service, today, [str(n) for n in kb.notices])
 

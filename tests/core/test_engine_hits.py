@@ -1,4 +1,4 @@
-"""The engine's hit finding gives exactly what the plain per-token scan gives, on every dev ticket."""
+"""The engine's hit finding gives exactly what the plain per-token scan gives, on every sample ticket."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from triage_app.core.engine import TriageEngine, _Hit, _Token
 from triage_app.core.text import PreparedText, prepare
 from triage_app.core.vocabulary import Term, Vocabulary, default_vocabulary
 
-DEV_TICKETS = Path(__file__).resolve().parents[1] / "data" / "dev_tickets.jsonl"
+SAMPLE_TICKETS = Path(__file__).resolve().parents[1] / "data" / "sample_tickets.jsonl"
 
 
 def reference_hits(
@@ -71,8 +71,8 @@ def tokens_of(engine: TriageEngine, prepared: PreparedText) -> list[_Token]:
     ]
 
 
-def dev_texts() -> list[str]:
-    lines = DEV_TICKETS.read_text(encoding="utf-8").splitlines()
+def sample_texts() -> list[str]:
+    lines = SAMPLE_TICKETS.read_text(encoding="utf-8").splitlines()
     return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
@@ -81,8 +81,8 @@ def shipped() -> TriageEngine:
     return TriageEngine(default_policy(), default_vocabulary())
 
 
-def test_hits_equal_the_plain_scan_on_every_dev_ticket(shipped: TriageEngine) -> None:
-    texts = dev_texts()
+def test_hits_equal_the_plain_scan_on_every_sample_ticket(shipped: TriageEngine) -> None:
+    texts = sample_texts()
     assert len(texts) >= 80
     total = 0
     for text in texts:
@@ -91,7 +91,7 @@ def test_hits_equal_the_plain_scan_on_every_dev_ticket(shipped: TriageEngine) ->
         expected = reference_hits(shipped, prepared, tokens)
         assert shipped._hits(prepared, tokens) == expected, text[:80]
         total += len(expected)
-    assert total > 1000  # the dev tickets exercise the matcher, not an empty loop
+    assert total > 1000  # the sample tickets exercise the matcher, not an empty loop
 
 
 def test_prefix_terms_phrases_and_versions_match_as_before() -> None:

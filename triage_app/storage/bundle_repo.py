@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app import __version__
 from triage_app.core.bundle import (
@@ -23,6 +21,9 @@ from triage_app.core.bundle import (
 from triage_app.core.policy import SIDES
 from triage_app.storage import history_repo, templates_repo
 from triage_app.storage.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Settings that describe one laptop (folders, paths), not the team's knowledge: never carried.
 LOCAL_SETTING_SUFFIXES = ("_dir", "_folder", "_path", "_geometry")

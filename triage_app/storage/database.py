@@ -10,8 +10,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from triage_app.storage.errors import (
     DatabaseCorrupt,
@@ -22,6 +21,10 @@ from triage_app.storage.errors import (
     StorageError,
 )
 from triage_app.storage.migrations import APP_ID, MIGRATIONS, Migration
+from triage_app.storage.reader import Queryable, Reader
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BUSY_TIMEOUT_S = 5.0
 PAGE_SIZE = 8192
@@ -31,11 +34,27 @@ PAGE_SIZE = 8192
 class KnowledgeBase:
     """An open knowledge base; `lock` serialises use of the one connection across threads."""
 
-    db: Database
+    conn: sqlite3.Connection
     path: Path | None
     notices: list[StorageError] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     read_only: bool = False
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils on the connection, for writes and everything else; built on first use,
+        because its import (~40 ms, 13 MB) is most of what opening the file would cost."""
+        if self._db is None:
+            with self.lock:
+                if self._db is None:
+                    self._db = _wrap(self.conn)
+        return self._db
+
+    @property
+    def reader(self) -> Queryable:
+        """Plain reads on the same connection (start-up, the engine's inputs, read-only commands)."""
+        return self._db if self._db is not None else Reader(self.conn)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -58,15 +77,15 @@ class KnowledgeBase:
                 raise translate_error(exc) from exc
 
     def meta(self, key: str) -> str | None:
-        rows = list(self.db.query("select value from meta where key = ?", [key]))
+        rows = list(self.reader.query("select value from meta where key = ?", [key]))
         return rows[0]["value"] if rows else None
 
     def applied_migrations(self) -> list[str]:
-        return [r["name"] for r in self.db.query("select name from migrations order by id")]
+        return [r["name"] for r in self.reader.query("select name from migrations order by id")]
 
     def close(self) -> None:
         with self.lock:
-            self.db.conn.close()
+            self.conn.close()
 
 
 @contextlib.contextmanager
@@ -139,7 +158,13 @@ def translate_error(exc: sqlite3.Error, path: Path | None = None) -> StorageErro
     return StorageError(f"Database error: {exc}")
 
 
-def _connect(path: Path | None, read_only: bool = False) -> Database:
+def _wrap(conn: sqlite3.Connection) -> Database:
+    from sqlite_utils import Database
+
+    return Database(conn, execute_plugins=False)
+
+
+def _connect(path: Path | None, read_only: bool = False) -> sqlite3.Connection:
     """A connection, or a StorageError naming the path (a folder, no permission, ...)."""
     try:
         if path is None:
@@ -156,11 +181,10 @@ def _connect(path: Path | None, read_only: bool = False) -> Database:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except sqlite3.Error as exc:
         raise translate_error(exc, path) from exc
-    db = Database(conn, execute_plugins=False)
-    return db
+    return conn
 
 
-def _is_ours(db: Database) -> bool:
+def _is_ours(db: Queryable) -> bool:
     """True for a new empty file or one with our meta marker; raises sqlite3.DatabaseError if corrupt.
 
     This is the whole check at open, and it is cheap on purpose: reading sqlite_master and the meta
@@ -234,7 +258,7 @@ _CREATE_MIGRATIONS = (
 )
 
 
-def _applied(db: Database) -> set[str]:
+def _applied(db: Queryable) -> set[str]:
     if "migrations" not in db.table_names():
         return set()
     return {r["name"] for r in db.query("select name from migrations")}
@@ -255,45 +279,48 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseReadOnly(f"Cannot create the data folder {path.parent}: {exc}") from exc
-    db = _connect(path, read_only)
+    conn = _connect(path, read_only)
     try:
-        ours = _is_ours(db)
+        ours = _is_ours(Reader(conn))
     except sqlite3.DatabaseError as exc:
         if not _is_corrupt(exc):
             # Locked, busy, I/O, permissions: the environment's fault, and the file may be fine.
             # Never move it aside for that; tell the user, naming the file.
-            db.conn.close()
+            conn.close()
             raise translate_error(exc, path) from exc
         ours = None  # corrupt
     if not ours:
-        db.conn.close()
+        conn.close()
         assert path is not None  # an in-memory database is never corrupt or foreign
         if read_only:
             raise StorageError(f"The knowledge base {path} is damaged and cannot be opened.")
         notices.append(_move_aside(path, "corrupt" if ours is None else "foreign file"))
-        db = _connect(path)
+        conn = _connect(path)
     if read_only:
-        return KnowledgeBase(db, path, notices, read_only=True)
+        return KnowledgeBase(conn, path, notices, read_only=True)
+    kb = KnowledgeBase(conn, path, notices)
     try:
+        reader = Reader(conn)
         if path is not None:
-            if not db.table_names():
+            if not reader.table_names():
                 # A new file: 8 KB pages hold three or four saved triages each where 4 KB pages
                 # held one (a row is about 2 KB); existing files keep the size they were made with.
-                db.execute(f"pragma page_size={PAGE_SIZE}")
-            db.execute("pragma journal_mode=wal")
-        db.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        db.execute("pragma foreign_keys=on")
-        migrate(db)
+                conn.execute(f"pragma page_size={PAGE_SIZE}")
+            conn.execute("pragma journal_mode=wal")
+        conn.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("pragma foreign_keys=on")
+        if _applied(reader) != {name for name, _ in MIGRATIONS}:
+            migrate(kb.db)  # only a new or older file needs sqlite-utils at open
     except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
-        db.conn.close()
+        conn.close()
         raise
     except sqlite3.DatabaseError as exc:
-        db.conn.close()
+        conn.close()
         raise translate_error(exc, path) from exc
     except BaseException:
-        db.conn.close()
+        conn.close()
         raise
-    return KnowledgeBase(db, path, notices)
+    return kb
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

@@ -10,12 +10,15 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 TRIAGES = "triages"
 EXPORTS = "exports"
@@ -331,16 +334,16 @@ def update_draft(
     db.table(TRIAGES).update(triage_id, row)
 
 
-def _exists(db: Database, triage_id: int) -> bool:
+def _exists(db: Queryable, triage_id: int) -> bool:
     return bool(list(db.query(f"select 1 from {TRIAGES} where id = ?", [triage_id])))
 
 
-def get_triage(db: Database, triage_id: int) -> HistoryEntry | None:
+def get_triage(db: Queryable, triage_id: int) -> HistoryEntry | None:
     rows = list(db.query(f"select * from {TRIAGES} where id = ?", [triage_id]))
     return _entry(rows[0]) if rows else None
 
 
-def get_result_dict(db: Database, triage_id: int) -> dict[str, Any] | None:
+def get_result_dict(db: Queryable, triage_id: int) -> dict[str, Any] | None:
     """The saved result as TriageResult.to_dict() gave it; its draft is the triage's draft column."""
     rows = list(db.query(f"select result_json, draft from {TRIAGES} where id = ?", [triage_id]))
     if not rows:
@@ -378,7 +381,7 @@ def record_export(
     )
 
 
-def list_exports(db: Database, triage_id: int) -> list[dict[str, Any]]:
+def list_exports(db: Queryable, triage_id: int) -> list[dict[str, Any]]:
     out = []
     for r in db.query(f"select * from {EXPORTS} where triage_id = ? order by id", [triage_id]):
         r = dict(r)
@@ -427,7 +430,7 @@ _LIST_COLUMNS = (
 
 
 def search(
-    db: Database, flt: HistoryFilter | None = None, limit: int = PAGE_SIZE, offset: int = 0
+    db: Queryable, flt: HistoryFilter | None = None, limit: int = PAGE_SIZE, offset: int = 0
 ) -> list[HistoryEntry]:
     """One page of history, newest first, filtered and (with `flt.search`) full-text searched.
 
@@ -456,7 +459,7 @@ def search(
     return [_entry(r) for r in db.query(sql, [*params, limit, offset])]
 
 
-def count(db: Database, flt: HistoryFilter | None = None) -> int:
+def count(db: Queryable, flt: HistoryFilter | None = None) -> int:
     """How many triages match (for "n of m" in the History view)."""
     flt = flt or HistoryFilter()
     clauses, params = _where(flt)
@@ -523,7 +526,7 @@ def _detach_corrections(db: Database, condition: str) -> None:
         db.execute(f"update corrections set triage_id = null where triage_id {condition}")
 
 
-def retention_days(db: Database) -> int | None:
+def retention_days(db: Queryable) -> int | None:
     rows = list(db.query("select value from settings where key = ?", [RETENTION_SETTING]))
     if not rows:
         return None
@@ -563,7 +566,7 @@ def apply_retention(db: Database, today: dt.date | None = None) -> int:
 
 
 def iter_all(
-    db: Database, flt: HistoryFilter | None = None, batch: int = 1000
+    db: Queryable, flt: HistoryFilter | None = None, batch: int = 1000
 ) -> Iterator[HistoryEntry]:
     """Every matching triage, newest first, fetched a page at a time (never all rows at once)."""
     offset = 0
@@ -575,7 +578,7 @@ def iter_all(
         offset += batch
 
 
-def export_text(db: Database, fmt: str, flt: HistoryFilter | None = None) -> str:
+def export_text(db: Queryable, fmt: str, flt: HistoryFilter | None = None) -> str:
     """History as CSV (one row per triage) or JSONL (one object per triage, with its full result)."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r} (csv or jsonl)")
@@ -594,7 +597,7 @@ def export_text(db: Database, fmt: str, flt: HistoryFilter | None = None) -> str
     return out.getvalue()
 
 
-def term_hit_count(db: Database, term: str) -> int:
+def term_hit_count(db: Queryable, term: str) -> int:
     """How many saved tickets contain `term` as words (the KB editor's live count per vocabulary term)."""
     words = _WORD.findall(term)
     if not words:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from triage_app.core import defaults
 from triage_app.core.vocabulary import default_vocabulary
 
-Migration = tuple[str, Callable[[Database], None]]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Migration = tuple[str, Callable[["Database"], None]]
 
 APP_ID = "triage-app"
 
