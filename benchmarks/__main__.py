@@ -299,10 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=3, help="passes over the dev tickets")
     parser.add_argument("--history-rows", type=int, default=100_000)
     parser.add_argument(
-        "--only", choices=["startup", "triage", "releases", "history"], action="append"
+        "--only",
+        choices=["startup", "triage", "paste", "footprint", "releases", "history"],
+        action="append",
     )
     args = parser.parse_args(argv)
-    only = set(args.only or ["startup", "triage", "releases", "history"])
+    only = set(args.only or ["startup", "triage", "paste", "footprint", "releases", "history"])
 
     print(f"machine: {machine()}")
     if "startup" in only:
@@ -319,6 +321,16 @@ def main(argv: list[str] | None = None) -> int:
     if "triage" in only:
         print("\n".join(bench_triage(args.passes)))
         print("\n".join(bench_hits(args.passes)))
+    if "paste" in only:
+        from benchmarks import bench_paste
+
+        print("\nA 10 MB paste (fresh processes, offscreen, median of 3 interleaved pairs)")
+        print("\n".join(bench_paste.measure()))
+    if "footprint" in only:
+        from benchmarks import bench_footprint
+
+        print("\nFootprint (benchmarks/bench_footprint.py)")
+        print("\n".join(bench_footprint.report(2000, 20_000)))
     if "releases" in only:
         print("\n".join(bench_releases(max(args.passes, 5))))
     if "history" in only:
