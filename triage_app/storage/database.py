@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 BUSY_TIMEOUT_S = 5.0
-PAGE_SIZE = 8192
+PAGE_SIZE = 16384
 
 
 @dataclass
@@ -303,8 +303,9 @@ def open_knowledge_base(path: Path | None, read_only: bool = False) -> Knowledge
         reader = Reader(conn)
         if path is not None:
             if not reader.table_names():
-                # A new file: 8 KB pages hold three or four saved triages each where 4 KB pages
-                # held one (a row is about 2 KB); existing files keep the size they were made with.
+                # A new file: 16 KB pages hold seven or eight saved triages each where 4 KB pages
+                # held one (a row is about 2 KB, so a 4 KB page was half empty); existing files
+                # keep the page size they were made with.
                 conn.execute(f"pragma page_size={PAGE_SIZE}")
             conn.execute("pragma journal_mode=wal")
         conn.execute(f"pragma busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")

@@ -207,13 +207,48 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
     )
 
 
+# Saved results are deflated with a preset dictionary of what every result repeats: its keys, the
+# verdicts and the shipped policy's bullet titles (a team's own titles just compress a little less).
+# Never edit it: rows written with it are read with it. A new one gets a new marker byte.
+_RESULT_V1 = b"\x01"
+_RESULT_DICT_V1 = (
+    "".join(
+        f'{{"title":"{title}","side":"{side}","score":0.'
+        for title, side in (
+            ("Prefect service errors and bugs", "in_scope"),
+            ("Helm chart configuration", "in_scope"),
+            ("Upgrades and migrations", "in_scope"),
+            ("Scaling guidance", "in_scope"),
+            ("Prefect client compatibility", "in_scope"),
+            ("Feature flags and Prefect configuration", "in_scope"),
+            ("Security patching", "in_scope"),
+            ("Monitoring and observability", "in_scope"),
+            ("Implementation guidance", "in_scope"),
+            ("Kubernetes cluster management", "out_of_scope"),
+            ("Istio and service mesh configuration", "out_of_scope"),
+            ("Ingress and load balancer setup", "out_of_scope"),
+            ("PostgreSQL administration", "out_of_scope"),
+            ("Redis administration", "out_of_scope"),
+            ("Network policies and firewalls", "out_of_scope"),
+            ("Container runtime and OS", "out_of_scope"),
+            ("CI/CD pipelines", "out_of_scope"),
+            ("Third-party integrations", "out_of_scope"),
+        )
+    )
+    + '"evidence":[{"term":"","start":,"end":}]},"verdict":"in_scope","confidence":0.,'
+    '"matches":[],"versions":[],"notes":[]"out_of_scope""spans_both""unclear"'
+).encode()
+
+
 def result_record(result: TriageResult) -> bytes:
     """The result as history stores it: JSON without the draft, which has its own column (stored
-    once; get_result_dict puts it back), deflated: bullet titles and evidence keys repeat, and the
-    result was a third of each row (5.4 KB a triage before, issue 16)."""
+    once; get_result_dict puts it back), deflated with _RESULT_DICT_V1: titles and keys repeat,
+    and the result was a third of each row (5.4 KB a triage before, issue 16)."""
     record = result.to_dict()
     record.pop("draft", None)
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=_RESULT_DICT_V1)
+    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+    return _RESULT_V1 + packer.compress(data) + packer.flush()
 
 
 def result_text(raw: object) -> str:
@@ -225,8 +260,11 @@ def result_text(raw: object) -> str:
 def _read_record(raw: object) -> Any:
     """result_json as stored: deflated JSON (since issue 16) or the JSON text of older rows."""
     if isinstance(raw, bytes):
+        if not raw.startswith(_RESULT_V1):
+            return None
         try:
-            raw = zlib.decompress(raw).decode("utf-8")
+            unpacker = zlib.decompressobj(-15, zdict=_RESULT_DICT_V1)
+            raw = (unpacker.decompress(raw[1:]) + unpacker.flush()).decode("utf-8")
         except (zlib.error, UnicodeDecodeError):
             return None
     if not isinstance(raw, str):
