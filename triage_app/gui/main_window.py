@@ -413,6 +413,9 @@ class MainWindow(QMainWindow):
     def _on_services_loaded(self, _tag: int, payload: object) -> None:
         services, info = payload  # type: ignore[misc]
         self.set_services(services, info)
+        # Start-up read without sqlite-utils; the first write or window that needs it (history,
+        # Knowledge Base) finds it imported here, on the loader thread, not on the GUI thread.
+        self._loader_pool.start(lambda: services.kb.db)
 
     @Slot(int, object)
     def _on_services_failed(self, _tag: int, exc: object) -> None:
