@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.bench_paste import PEAK_KB
+
 ROOT = Path(__file__).resolve().parents[1]
 TICKETS = ROOT / "tests" / "data" / "sample_tickets.jsonl"
 
@@ -58,10 +60,13 @@ def _size(kb) -> int:  # type: ignore[no-untyped-def]
 
 _BATCH_CHILD = """
 import resource, sys
+#PEAK_KB
+
+
 from triage_app.cli import main
 code = main(sys.argv[1:])
-print("peak", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
+print("peak", peak_kb(), file=sys.stderr)
+""".replace("#PEAK_KB", PEAK_KB.strip())
 
 
 def batch_peak_kb(tickets: int, folder: Path) -> int:

@@ -18,11 +18,26 @@ import sys
 import tempfile
 from pathlib import Path
 
+PEAK_KB = """
+def peak_kb():
+    # VmHWM: this process's own peak (ru_maxrss also counts the parent's size at fork time).
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
 _CHILD = """
 import os, resource, sys, time
 from pathlib import Path
 from PySide6.QtCore import QMimeData, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
+
+#PEAK_KB
+
 
 app = QApplication(sys.argv[:1])
 mode, data = sys.argv[1], Path(sys.argv[2])
@@ -61,7 +76,7 @@ def paste():
 
 def finish():
     triaged = mode == "bare" or window.state.result is not None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_kb()
     print("result", max(gaps), peak, int(triaged), flush=True)
     os._exit(0)
 
@@ -74,6 +89,9 @@ QTimer.singleShot(600, paste)
 QTimer.singleShot(4600, finish)
 app.exec()
 """
+
+
+_CHILD = _CHILD.replace("#PEAK_KB", PEAK_KB.strip())
 
 
 def run_once(mode: str, data: Path) -> tuple[float, int, bool]:
