@@ -83,11 +83,16 @@ def test_show_all_puts_the_whole_ticket_on_screen_and_hides_the_banner(
     assert window.editor.full_text() == "" and not banner.isVisible()
 
 
-def test_clearing_a_preview_ends_it(qtbot: QtBot, window: MainWindow) -> None:
+def test_clearing_a_preview_ends_it_and_undo_brings_the_whole_ticket_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     paste(qtbot, window, TEN_MB)
     window.clear_ticket()
     assert window.editor.full_text() == "" and not window.editor.preview_shown
     assert not window.preview_banner.isVisible() and not window.editor.isReadOnly()
+    window.editor.undo()  # Ctrl+Z in the ticket, as the Clear button's tooltip promises
+    assert window.editor.preview_shown and window.editor.full_text() == TEN_MB
+    assert window.preview_banner.isVisible() and window.editor.isReadOnly()
 
 
 def test_a_short_paste_has_no_preview(qtbot: QtBot, window: MainWindow) -> None:

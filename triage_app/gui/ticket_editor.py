@@ -53,6 +53,8 @@ class TicketEditor(QPlainTextEdit):
         self.highlighter = EvidenceHighlighter(self)
         self.document().contentsChange.connect(self._on_contents_change)
         self._full: str | None = None  # the whole ticket while a preview shows its start
+        self._left: tuple[str, int] | None = None  # a preview edited away, for Undo to restore
+        self._preview_count = 0  # characterCount() of the document while the preview is shown
         self._plain: str | None = None  # toPlainText() until the next edit
         self._landing = False  # the editor is putting a paste or a preview in place itself
         self._clean_seq = 0  # the newest paste sent to the worker; older results are dropped
@@ -84,15 +86,26 @@ class TicketEditor(QPlainTextEdit):
 
     def _on_edited(self) -> None:
         self._plain = None
-        if self._cleaning and not self._landing:
+        if self._landing:
+            return
+        if self._cleaning:
             # Changed while a long paste was being cleaned (Clear, a new ticket loaded): the
             # paste's place is gone, and what was done since wins.
             self._clean_seq += 1
             self._cleaning = False
             self.setReadOnly(self._full is not None)
-        if self._full is not None and not self._landing:
+        if self._full is not None:
             # Cleared, undone or replaced from outside: the preview's text is no longer on screen.
+            # Kept, so that Undo (after Clear, say) brings back the whole ticket, not its start.
+            self._left = (self._full, self._preview_count)
             self._end_preview()
+        elif self._left is not None and self.document().characterCount() == self._left[1]:
+            full = self._left[0]
+            if full.startswith(self.full_text()):  # the preview is back on screen (Undo)
+                self._left = None
+                self._full = full
+                self.setReadOnly(True)
+                self.previewChanged.emit(self.document().characterCount() - 1, len(full))
 
     def _end_preview(self) -> None:
         self._full = None
@@ -109,6 +122,7 @@ class TicketEditor(QPlainTextEdit):
             self._replace_all(full)
         finally:
             self._landing = False
+        self._left = None
         self._end_preview()
         self.moveCursor(self.textCursor().MoveOperation.Start)
 
@@ -208,7 +222,9 @@ class TicketEditor(QPlainTextEdit):
                 cut = joined.rfind("\n", PREVIEW_CHARS // 2, PREVIEW_CHARS) + 1 or PREVIEW_CHARS
                 self._full = joined
                 self._replace_all(joined[:cut])
+                self._preview_count = self.document().characterCount()
                 self.moveCursor(self.textCursor().MoveOperation.Start)
+            self._left = None
         finally:
             self._landing = False
         if self._full is None:
