@@ -209,6 +209,67 @@ def bench_triage(passes: int) -> list[str]:
     return out
 
 
+def trie_pattern(words: Sequence[str]) -> str:
+    """One regex that finds any of `words` as a whole word: alternatives share their prefixes."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return r"\b" + emit(trie) + r"\b"
+
+
+def bench_hits(passes: int) -> list[str]:
+    """The engine's hit finding against the lexical limit: one trie regex over the same text."""
+    from triage_app.core import defaults
+    from triage_app.core import engine as engine_module
+    from triage_app.core.engine import TriageEngine
+    from triage_app.core.text import prepare
+    from triage_app.core.vocabulary import default_vocabulary
+
+    engine = TriageEngine(defaults.default_policy(), default_vocabulary())
+    words = sorted({w for w in engine._index if w and not w.startswith("\x00")})
+    words += [e.tokens[0] for e in engine._prefix]
+    trie = re.compile(trie_pattern(words))
+    prepared = [prepare(t, engine._log_markers) for t in dev_texts()]
+    tokens = [
+        [
+            engine_module._Token(
+                t, engine._canon(t), engine_module._VERSION_WORD.fullmatch(t) is not None, s, e
+            )
+            for t, s, e in engine_module._tokenize(p.folded)
+        ]
+        for p in prepared
+    ]
+    pairs = list(zip(prepared, tokens, strict=True))
+
+    def ms(fn: Callable[[], object]) -> float:
+        fn()
+        return statistics.median(timed(fn) for _ in range(passes * 5)) * 1000
+
+    hits = ms(lambda: [engine._hits(p, toks) for p, toks in pairs])
+    ref = ms(lambda: [trie.findall(p.folded) for p in prepared])
+    return [
+        "",
+        "Hit finding (engine._hits) on the sample tickets, already tokenised",
+        row(
+            f"{len(pairs)} tickets, total",
+            f"{hits:.2f} ms",
+            f"ref one trie regex of the vocabulary: {ref:.2f} ms ({hits / ref:.1f}x)",
+        ),
+    ]
+
+
 def bench_releases(passes: int) -> list[str]:
     from triage_app.core import defaults
     from triage_app.core.release_csv import parse_release_text
@@ -268,10 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=3, help="passes over the dev tickets")
     parser.add_argument("--history-rows", type=int, default=100_000)
     parser.add_argument(
-        "--only", choices=["startup", "triage", "releases", "history", "hostile"], action="append"
+        "--only",
+        choices=["startup", "triage", "paste", "footprint", "releases", "history", "hostile"],
+        action="append",
     )
     args = parser.parse_args(argv)
-    only = set(args.only or ["startup", "triage", "releases", "history", "hostile"])
+    only = set(
+        args.only or ["startup", "triage", "paste", "footprint", "releases", "history", "hostile"]
+    )
 
     print(f"machine: {machine()}")
     if "startup" in only:
@@ -283,8 +348,21 @@ def main(argv: list[str] | None = None) -> int:
                 bench_startup.report(bench_startup.measure(args.startup_runs or bench_startup.RUNS))
             )
         )
+        runs = args.startup_runs or bench_startup.RUNS
+        print("\n".join(bench_startup.search_report(*bench_startup.cli_search(runs))))
     if "triage" in only:
         print("\n".join(bench_triage(args.passes)))
+        print("\n".join(bench_hits(args.passes)))
+    if "paste" in only:
+        from benchmarks import bench_paste
+
+        print("\nA 10 MB paste (fresh processes, offscreen, median of 3 interleaved pairs)")
+        print("\n".join(bench_paste.measure()))
+    if "footprint" in only:
+        from benchmarks import bench_footprint
+
+        print("\nFootprint (benchmarks/bench_footprint.py)")
+        print("\n".join(bench_footprint.report(2000, 20_000)))
     if "releases" in only:
         print("\n".join(bench_releases(max(args.passes, 5))))
     if "history" in only:

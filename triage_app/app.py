@@ -57,16 +57,17 @@ def _build_triage(
     models: ModelSource | None = None,
 ) -> tuple[Policy, LearnedTriage, TriageService]:
     with kb.lock:
-        policy = policy_repo.read_policy(kb.db)
-        vocabulary = policy_repo.read_vocabulary(kb.db, problems)
-        schedule = releases_repo.read_schedule(kb.db, policy)
+        db = kb.reader  # reads only: no sqlite-utils import on the way to the first triage
+        policy = policy_repo.read_policy(db)
+        vocabulary = policy_repo.read_vocabulary(db, problems)
+        schedule = releases_repo.read_schedule(db, policy)
         # The engineer's name and signature from the Knowledge Base settings; typed values still win.
         defaults = DraftDefaults(
-            engineer_name=policy_repo.get_setting(kb.db, "engineer_name", "") or "",
-            signature=policy_repo.get_setting(kb.db, "signature", "") or "",
+            engineer_name=policy_repo.get_setting(db, "engineer_name", "") or "",
+            signature=policy_repo.get_setting(db, "signature", "") or "",
         )
         drafter = Drafter(
-            policy, templates_repo.read_templates(kb.db), schedule_advisor(schedule), defaults
+            policy, templates_repo.read_templates(db), schedule_advisor(schedule), defaults
         )
     # The vocabulary finds the evidence; the learned model, refitted with the team's corrections,
     # decides the verdict and ranks the bullets. Neither changes the policy.
@@ -83,6 +84,24 @@ def _build_triage(
     return policy, engine, service
 
 
+def _follow_shipped_vocabulary(kb: KnowledgeBase) -> None:
+    """A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
+    Checked by the shipped file's digest first: only a new release's file is parsed."""
+    from triage_app.core.vocabulary import default_vocabulary, shipped_vocabulary_text
+
+    text = shipped_vocabulary_text()
+    digest = policy_repo.source_digest(text)
+    with kb.lock:
+        if policy_repo.shipped_source_checked(kb.reader, digest):
+            return
+    try:
+        with kb.transaction() as db:
+            policy_repo.refresh_shipped_vocabulary(db, default_vocabulary(text))
+            policy_repo.mark_shipped_source(db, digest)
+    except StorageError:
+        pass  # a read-only or busy file keeps its vocabulary; triage still works
+
+
 def build_services(
     data_dir: Path | None = None,
     today: dt.date | None = None,
@@ -97,14 +116,7 @@ def build_services(
     # A KB this user cannot write (a shared team file, a full disk) is opened read-only instead.
     kb = open_knowledge_base(paths.database_path(folder), or_read_only=True)
     if not kb.read_only:
-        # A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
-        from triage_app.core.vocabulary import default_vocabulary
-
-        try:
-            with kb.transaction() as db:
-                policy_repo.refresh_shipped_vocabulary(db, default_vocabulary())
-        except StorageError:
-            pass  # a read-only or busy file keeps its vocabulary; triage still works
+        _follow_shipped_vocabulary(kb)
     problems: list[str] = []
     policy, engine, service = _build_triage(kb, today, background, progress, problems)
     notices = [str(n) for n in kb.notices] + problems

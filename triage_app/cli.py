@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from triage_app.app import Services
+    from triage_app.storage.database import KnowledgeBase
 
 # Each module in triage_app/commands registers its own subcommand(s).
 COMMAND_MODULES = (
@@ -41,15 +42,36 @@ class CommandContext:
         self.data_dir = data_dir
         self.today = today
         self._services: Services | None = None
+        self._kb: KnowledgeBase | None = None
 
     def services(self) -> Services:
         if self._services is None:
             from triage_app.app import build_services
 
+            if self._kb is not None:  # a command that read first and now triages: one connection
+                self._kb.close()
+                self._kb = None
             self._services = build_services(self.data_dir, self.today, progress=_progress)
             for notice in self._services.notices:
                 print(f"triage-app: {notice}", file=sys.stderr)
         return self._services
+
+    def knowledge_base(self) -> KnowledgeBase:
+        """The knowledge base alone, for commands that only read or write it (history, corrections):
+        no policy, engine or drafter is built, which is most of what `services()` costs."""
+        if self._services is not None:
+            return self._services.kb
+        if self._kb is None:
+            from triage_app import paths
+            from triage_app.storage.database import open_knowledge_base
+
+            # A KB this user cannot write (a shared team file, a full disk) is read read-only.
+            self._kb = open_knowledge_base(
+                paths.database_path(paths.data_dir(self.data_dir)), or_read_only=True
+            )
+            for notice in self._kb.notices:
+                print(f"triage-app: {notice}", file=sys.stderr)
+        return self._kb
 
 
 def _progress(message: str) -> None:

@@ -44,7 +44,9 @@ def test_a_10_mb_paste_is_kept_whole_and_the_cut_for_matching_is_shown(
     text = HEAD + line * (10 * 1024 * 1024 // len(line))
     _paste(qtbot, window, text)
     _check_result(window)
-    assert window.editor.toPlainText() == text  # nothing lost from the ticket itself
+    # Nothing lost from the ticket itself: triaged whole, while the screen shows its start.
+    assert window.editor.full_text() == text and window.state.text == text
+    assert window.editor.preview_shown
     assert window.ticket_notes.isVisible()
     assert "were read for matching" in window.ticket_notes.text()
 
@@ -55,7 +57,7 @@ def test_a_single_1_mb_line_is_split_for_display_with_a_note(
     text = HEAD + "E" * (1024 * 1024)
     _paste(qtbot, window, text)
     _check_result(window)
-    assert window.editor.toPlainText().replace("\n", "") == text.replace("\n", "")
+    assert window.editor.full_text().replace("\n", "") == text.replace("\n", "")
     assert "long lines were broken" in window.ticket_notes.text()
 
 

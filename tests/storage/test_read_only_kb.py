@@ -42,13 +42,13 @@ def test_a_kb_whose_shm_cannot_be_made_is_read_without_it(
     immutable_ids: set[int] = set()
 
     def connect(path: Path | None, read_only: bool = False, immutable: bool = False) -> object:
-        db = real_connect(path, read_only, immutable)
+        conn = real_connect(path, read_only, immutable)
         if immutable:
-            immutable_ids.add(id(db))
-        return db
+            immutable_ids.add(id(conn))
+        return conn
 
     def is_ours(db: object) -> bool:
-        if id(db) not in immutable_ids:
+        if id(db.conn) not in immutable_ids:  # type: ignore[attr-defined]
             raise sqlite3.OperationalError("disk I/O error")
         return real_is_ours(db)  # type: ignore[arg-type]
 

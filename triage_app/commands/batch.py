@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
+import itertools
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from triage_app.commands.history import save_to_history
-from triage_app.commands.output import read_input_file, write_output_file
+from triage_app.commands.output import read_input_file
 from triage_app.core.csv_cells import safe_dict
+from triage_app.core.files import atomic_text_writer
 from triage_app.core.result import TriageResult
 from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
@@ -65,26 +66,45 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=run)
 
 
-def _read_input(path: Path) -> str:
+def _input_lines(path: Path) -> Iterator[str]:
+    """The input file's lines, decoded one at a time (a 100,000-ticket file is never held whole)."""
     from triage_app.cli import UsageError
 
-    data = read_input_file(path)
-    if looks_binary(data):
-        raise UsageError(f"{path}: binary data, not JSONL or CSV")
+    read_input_file_head(path)
+    offset = 0
+    with path.open("rb") as fh:
+        for n, raw in enumerate(fh):
+            if n == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UsageError(f"{path}: not UTF-8 text (byte {offset + exc.start})") from None
+            offset += len(raw)
+
+
+def read_input_file_head(path: Path) -> None:
+    """Refuse a missing, unreadable or binary input with one line, before anything is triaged."""
+    from triage_app.cli import UsageError
+
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        read_input_file(path)  # the same one-line message as every other input file
+        raise
+    if looks_binary(head):
+        raise UsageError(f"{path}: binary data, not JSONL or CSV")
 
 
 def iter_tickets(path: Path, text_column: str) -> Iterator[tuple[str, Any, str | None, str | None]]:
     """Yield (location, id, text, problem) per record; problem is set for a record to skip."""
     from triage_app.cli import UsageError
 
-    content = _read_input(path)
+    lines = _input_lines(path)
     is_csv = path.suffix.lower() == ".csv"
     if is_csv:
-        reader = csv.DictReader(io.StringIO(content, newline=""))
+        reader = csv.DictReader(lines)
         fields = reader.fieldnames or []
         missing = [c for c in ("id", text_column) if c not in fields]
         if missing:
@@ -100,7 +120,7 @@ def iter_tickets(path: Path, text_column: str) -> Iterator[tuple[str, Any, str |
             where = f"{path}:{reader.line_num}"
             yield where, record.get("id"), record.get(text_column), None
         return
-    for n, line in enumerate(content.splitlines(), start=1):
+    for n, line in enumerate(lines, start=1):
         where = f"{path}:{n}"
         if not line.strip():
             continue
@@ -142,47 +162,68 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     fmt = args.format or (
         "csv" if args.output and args.output.suffix.lower() == ".csv" else "jsonl"
     )
+    tickets = iter_tickets(path, args.text_column)
+    first = next(tickets, None)  # a missing column or unreadable file: refused before any output
     services = ctx.services()
-    results: list[dict[str, Any]] = []
-    to_save: list[tuple[str, TriageResult, dict[str, str]]] = []
-    skipped = 0
-    for where, ticket_id, text, problem in iter_tickets(path, args.text_column):
-        if problem is None:
-            try:
-                check_ticket_text(text or "", where)
-            except TicketInputError as exc:
-                problem = str(exc).split(": ", 1)[-1]
-        if problem is not None:
-            print(f"triage-app: {where}: {problem}; skipped", file=sys.stderr)
-            skipped += 1
-            continue
-        assert text is not None
-        result = services.triage.triage(text)
-        obj = {"id": ticket_id, **result.to_dict()}
-        results.append(obj)
-        if not args.no_save:
+    counts = {"triaged": 0, "skipped": 0}
+
+    def triaged(out: TextIO) -> Iterator[tuple[str, TriageResult, dict[str, str]]]:
+        """Triage, write each result as soon as it is known, and hand it on to history."""
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS) if fmt == "csv" else None
+        if writer is not None:
+            writer.writeheader()
+        records = itertools.chain([first] if first is not None else [], tickets)
+        for where, ticket_id, text, problem in records:
+            if problem is None:
+                try:
+                    check_ticket_text(text or "", where)
+                except TicketInputError as exc:
+                    problem = str(exc).split(": ", 1)[-1]
+            if problem is not None:
+                print(f"triage-app: {where}: {problem}; skipped", file=sys.stderr)
+                counts["skipped"] += 1
+                continue
+            assert text is not None
+            result = services.triage.triage(text)
+            obj = {"id": ticket_id, **result.to_dict()}
+            if writer is not None:
+                writer.writerow(safe_dict(_csv_row(obj)))
+            else:
+                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            counts["triaged"] += 1
             ref = {"ticket_ref": str(ticket_id)} if ticket_id not in (None, "") else {}
-            to_save.append((text, result, ref))
-    history_lost = bool(to_save) and not save_to_history(services, to_save, source="batch")
-    out = io.StringIO()
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        writer.writerows(safe_dict(_csv_row(o)) for o in results)
-    else:
-        for obj in results:
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            yield text, result, ref
+
+    saved: list[int] = []
+
+    def run_into(out: TextIO) -> None:
+        pending = triaged(out)
+        if not args.no_save:
+            # One transaction for the whole file, fed as the results are written; if history
+            # cannot be written, the rest of the file is still triaged and written.
+            saved.extend(save_to_history(services, pending, source="batch"))
+        for _ in pending:
+            pass
+
     if args.output:
-        write_output_file(args.output, out.getvalue())
+        try:
+            with atomic_text_writer(args.output) as out:
+                run_into(out)
+        except OSError as exc:
+            from triage_app.cli import UsageError
+
+            raise UsageError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
     else:
-        sys.stdout.write(out.getvalue())
+        run_into(sys.stdout)
+    history_lost = not args.no_save and counts["triaged"] > 0 and not saved
     # One summary line a script can read; the exit status says the same.
-    saved = "not saved (see above)" if history_lost else "off" if args.no_save else "saved"
+    said = "not saved (see above)" if history_lost else "off" if args.no_save else "saved"
     target = f" -> {args.output}" if args.output else ""
     print(
-        f"triage-app: {len(results)} tickets triaged, {skipped} skipped, history {saved}{target}",
+        f"triage-app: {counts['triaged']} tickets triaged, {counts['skipped']} skipped, "
+        f"history {said}{target}",
         file=sys.stderr,
     )
     if history_lost:
         return EXIT_HISTORY_NOT_SAVED
-    return 1 if skipped else 0
+    return 1 if counts["skipped"] else 0

@@ -32,14 +32,18 @@ def save_to_history(
 ) -> list[int]:
     """Save triages from the command line in one transaction; a storage problem only warns,
     because the results were already printed and must not be lost to an exit code. Behind
-    another writer holding the lock, the save is tried again rather than given up."""
-    rows = list(items)
+    another writer holding the lock, the save is tried again rather than given up.
+
+    `items` may be a stream (batch writes each result as it goes): the transaction takes the
+    write lock (BEGIN IMMEDIATE) before the first item is drawn, so a try that waited in vain
+    has taken nothing and the next try gets every item."""
+    stream = iter(items)
 
     def save() -> list[int]:
         with services.kb.transaction() as db:
             ids = [
                 history_repo.save_triage(db, text, result, variables=variables, source=source)
-                for text, result, variables in rows
+                for text, result, variables in stream
             ]
             history_repo.apply_retention(db)  # real date, never the --today pin
         return ids
@@ -171,11 +175,11 @@ def list_history(args: argparse.Namespace, ctx: CommandContext) -> int:
 
     if args.limit < 1 or args.offset < 0:
         raise UsageError("--limit must be at least 1 and --offset not negative")
-    services = ctx.services()
+    kb = ctx.knowledge_base()
     flt = _flt(args)
-    with services.kb.lock:
-        entries = history_repo.search(services.kb.db, flt, args.limit, args.offset)
-        total = history_repo.count(services.kb.db, flt)
+    with kb.lock:
+        entries = history_repo.search(kb.reader, flt, args.limit, args.offset)
+        total = history_repo.count(kb.reader, flt)
     if args.json:
         items = []
         for e in entries:
@@ -200,9 +204,9 @@ def export_history(args: argparse.Namespace, ctx: CommandContext) -> int:
     fmt = args.format or (
         "csv" if args.output is not None and args.output.suffix.lower() == ".csv" else "jsonl"
     )
-    services = ctx.services()
-    with services.kb.lock:
-        data = history_repo.export_text(services.kb.db, fmt, _flt(args))
+    kb = ctx.knowledge_base()
+    with kb.lock:
+        data = history_repo.export_text(kb.reader, fmt, _flt(args))
     if write_output(args.output, data):
         print(f"triage-app: history exported as {fmt} -> {args.output}", file=sys.stderr)
     return 0
@@ -211,11 +215,11 @@ def export_history(args: argparse.Namespace, ctx: CommandContext) -> int:
 def show_triage(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
-    services = ctx.services()
-    with services.kb.lock:
-        entry = history_repo.get_triage(services.kb.db, args.id)
-        result = history_repo.get_result_dict(services.kb.db, args.id)
-        exports = history_repo.list_exports(services.kb.db, args.id)
+    kb = ctx.knowledge_base()
+    with kb.lock:
+        entry = history_repo.get_triage(kb.reader, args.id)
+        result = history_repo.get_result_dict(kb.reader, args.id)
+        exports = history_repo.list_exports(kb.reader, args.id)
     if entry is None:
         raise UsageError(f"no saved triage #{args.id}")
     if args.json:
@@ -244,8 +248,8 @@ def delete_history(args: argparse.Namespace, ctx: CommandContext) -> int:
         raise UsageError("give one triage id, or --all")
     if args.all and not args.yes:
         raise UsageError("deleting every saved triage needs --yes")
-    services = ctx.services()
-    with services.kb.transaction() as db:
+    kb = ctx.knowledge_base()
+    with kb.transaction() as db:
         if args.all:
             n = history_repo.delete_all(db)
             print(f"Deleted {n} saved triages.")
@@ -259,15 +263,15 @@ def delete_history(args: argparse.Namespace, ctx: CommandContext) -> int:
 def retention(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
-    services = ctx.services()
+    kb = ctx.knowledge_base()
     if args.days is None:
-        with services.kb.lock:
-            days = history_repo.retention_days(services.kb.db)
+        with kb.lock:
+            days = history_repo.retention_days(kb.reader)
         print(f"Triages are kept {'forever' if days is None else f'for {days} days'}.")
         return 0
     if args.days < 0:
         raise UsageError("retention must be 0 (keep forever) or a number of days")
-    with services.kb.transaction() as db:
+    with kb.transaction() as db:
         history_repo.set_retention_days(db, args.days)
         removed = history_repo.apply_retention(db)  # real date, never the --today pin
     kept = "forever" if args.days == 0 else f"for {args.days} days"
@@ -276,9 +280,9 @@ def retention(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def list_corrections(args: argparse.Namespace, ctx: CommandContext) -> int:
-    services = ctx.services()
-    with services.kb.lock:
-        rows = corrections_repo.list_rows(services.kb.db)
+    kb = ctx.knowledge_base()
+    with kb.lock:
+        rows = corrections_repo.list_rows(kb.reader)
     if getattr(args, "json", False):
         print(json.dumps(rows, ensure_ascii=False))
         return 0
@@ -298,8 +302,8 @@ def list_corrections(args: argparse.Namespace, ctx: CommandContext) -> int:
 def undo_correction(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
 
-    services = ctx.services()
-    with services.kb.transaction() as db:
+    kb = ctx.knowledge_base()
+    with kb.transaction() as db:
         if not corrections_repo.undo_correction(db, args.id):
             raise UsageError(f"no correction #{args.id}")
     print(f"Forgot correction #{args.id}; later tickets no longer use it.")

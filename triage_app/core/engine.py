@@ -244,47 +244,111 @@ class TriageEngine:
             yield tok[:-1]
 
     def _hits(self, prepared: PreparedText, tokens: list[_Token]) -> list[_Hit]:
+        """Every vocabulary term found in the tokens: per token, the terms starting there (longest
+        first, in file order), the version-placeholder terms, then the prefix terms."""
         folded = prepared.folded
         text = prepared.text
         hits: list[_Hit] = []
+        starts, prefix_heads = self._hit_tables()
+        starts_get = starts.get
+        prefix_get = prefix_heads.get
+        version_plan = starts.get(_VERSION_TOKEN)
         n = len(tokens)
-        version_entries = self._index.get(_VERSION_TOKEN, [])
         for i, tok in enumerate(tokens):
-            starting = self._index.get(tok.canon, [])
-            if tok.is_version and version_entries:
-                starting = starting + version_entries
-            for e in starting:
-                length = len(e.tokens)
-                if i + length > n:
-                    continue
-                ok = True
-                for k in range(1, length):
-                    prev, cur = tokens[i + k - 1], tokens[i + k]
-                    want = e.tokens[k]
-                    if cur.canon != want and not (want == _VERSION_TOKEN and cur.is_version):
-                        ok = False
-                        break
-                    gap = folded[prev.end : cur.start]
-                    sep = e.seps[k - 1]
-                    if (sep and gap != sep) or len(gap) > _MAX_GAP or "\n" in gap:
-                        ok = False
-                        break
-                if not ok:
-                    continue
-                start = tok.start
-                if e.leading:
-                    lead = len(e.leading)
-                    if folded[max(0, start - lead) : start] != e.leading:
-                        continue
-                    start -= lead
-                hits.append(_Hit(e, i, i + length, start, tokens[i + length - 1].end))
-            for e in self._prefix:
-                stem = e.tokens[0]
-                if len(tok.text) > len(stem) and tok.text.startswith(stem):
-                    if e.upper_only and not text[tok.start : tok.end].isupper():
-                        continue
-                    hits.append(_Hit(e, i, i + 1, tok.start, tok.end))
+            plan = starts_get(tok.canon)
+            if plan is not None:
+                self._terms_at(plan, tokens, i, n, folded, hits)
+            if tok.is_version and version_plan is not None:
+                self._terms_at(version_plan, tokens, i, n, folded, hits)
+            word = tok.text
+            candidates = prefix_get(word[:3])
+            if candidates:
+                for e in candidates:
+                    stem = e.tokens[0]
+                    if len(word) > len(stem) and word.startswith(stem):
+                        if e.upper_only and not text[tok.start : tok.end].isupper():
+                            continue
+                        hits.append(_Hit(e, i, i + 1, tok.start, tok.end))
         return hits
+
+    @staticmethod
+    def _terms_at(
+        plan: tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]],
+        tokens: list[_Token],
+        i: int,
+        n: int,
+        folded: str,
+        hits: list[_Hit],
+    ) -> None:
+        """Append the hits of the terms whose first word is token i (one entry of _hit_tables)."""
+        singles, by_second = plan
+        found: list[_Entry] = []
+        if by_second and i + 1 < n:
+            nxt = tokens[i + 1]
+            # Only the phrases whose second word is the next token can match; their order in the
+            # full list (longest first, then file order) is kept by the stored position.
+            cands = by_second.get(nxt.canon)
+            if nxt.is_version and _VERSION_TOKEN in by_second:
+                cands = sorted([*(cands or ()), *by_second[_VERSION_TOKEN]], key=lambda c: c[0])
+            if cands:
+                found = [e for _pos, e in cands if TriageEngine._phrase_at(e, tokens, i, folded)]
+        start0 = tokens[i].start
+        for e in (*found, *singles) if found else singles:
+            start = start0
+            if e.leading:
+                lead = len(e.leading)
+                if folded[max(0, start - lead) : start] != e.leading:
+                    continue
+                start -= lead
+            last = i + len(e.tokens)
+            hits.append(_Hit(e, i, last, start, tokens[last - 1].end))
+
+    @staticmethod
+    def _phrase_at(e: _Entry, tokens: list[_Token], i: int, folded: str) -> bool:
+        """True when the words of multi-word term `e` follow token i, close together on one line."""
+        length = len(e.tokens)
+        if i + length > len(tokens):
+            return False
+        prev = tokens[i]
+        for k in range(1, length):
+            cur = tokens[i + k]
+            want = e.tokens[k]
+            if cur.canon != want and not (want == _VERSION_TOKEN and cur.is_version):
+                return False
+            gap = folded[prev.end : cur.start]
+            sep = e.seps[k - 1]
+            if (sep and gap != sep) or len(gap) > _MAX_GAP or "\n" in gap:
+                return False
+            prev = cur
+        return True
+
+    def _hit_tables(
+        self,
+    ) -> tuple[
+        dict[str, tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]]],
+        dict[str, list[_Entry]],
+    ]:
+        """Built once from the term index: per first word, its one-word terms and its phrases by
+        their second word; and the prefix terms by their first three characters (every stem has
+        three or more), so a token looks only at terms it can start."""
+        tables = getattr(self, "_hit_tables_cache", None)
+        if tables is None:
+            starts: dict[str, tuple[list[_Entry], dict[str, list[tuple[int, _Entry]]]]] = {}
+            for first, entries in self._index.items():
+                singles: list[_Entry] = []
+                by_second: dict[str, list[tuple[int, _Entry]]] = {}
+                for pos, e in enumerate(entries):
+                    if len(e.tokens) == 1:
+                        singles.append(e)
+                    else:
+                        by_second.setdefault(e.tokens[1], []).append((pos, e))
+                starts[first] = (singles, by_second)
+            heads: dict[str, list[_Entry]] = {}
+            for e in self._prefix:  # file order kept within a head
+                heads.setdefault(e.tokens[0][:3], []).append(e)
+            tables = (starts, heads)
+            self._hit_tables_cache = tables
+        return tables
 
     @staticmethod
     def _drop_contained(hits: list[_Hit]) -> list[_Hit]:

@@ -10,10 +10,13 @@ is opened and written in place.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 
 def _umask_mode() -> int:
@@ -83,11 +86,19 @@ def _payload(data: str | bytes, encoding: str) -> bytes:
 
 def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write `data` to `path`, replacing a regular file atomically and keeping mode, owner and links."""
-    payload = _payload(data, encoding)
+    with _replacing(path) as fh:
+        fh.write(_payload(data, encoding))
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """The one way a write replaces `path`: into a temporary file renamed over it at the end (mode,
+    owner and links kept), or in place for a special file. An exception leaves the old file."""
     target = _target(path)
     info = _existing(target)
     if _is_special(info):
-        _write_in_place(target, payload)
+        with open(target, "wb") as special:  # a device or FIFO: no rename
+            yield special
         return
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(21, "Is a directory", str(path))
@@ -96,8 +107,13 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         raise PermissionError(13, "Permission denied", str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _umask_mode()
     folder = target.parent if str(target.parent) else Path(".")
-    tmp = _write_temp(folder, target.name, payload, mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)  # mkstemp made it 0600
         if info is not None:
             _keep_owner(tmp, info)
         os.replace(tmp, target)
@@ -136,3 +152,15 @@ def write_new_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> 
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_text_writer(path: Path, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """write_atomic for output written bit by bit (constant memory, `batch`): the same rules, the
+    text goes to the temporary file as it comes, and an exception inside the block leaves the old
+    file untouched."""
+    with _replacing(path) as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        yield text
+        text.flush()
+        text.detach()  # the binary file is closed (and renamed) by _replacing

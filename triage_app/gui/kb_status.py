@@ -31,8 +31,8 @@ def describe_kb(services: Services) -> KbInfo:
     policy = f"Policy {services.policy.version} · {bullets} bullets · {services.policy.support_months}-month support"
     try:
         with kb.lock:
-            count = kb.db.execute(f"select count(*) from {releases_repo.TABLE}").fetchone()[0]
-            source = releases_repo.release_source(kb.db)
+            count = kb.reader.execute(f"select count(*) from {releases_repo.TABLE}").fetchone()[0]
+            source = releases_repo.release_source(kb.reader)
     except Exception:  # noqa: BLE001 - a status line must never stop the window
         count, source = 0, ""
     short = source.split(":", 1)[0].split(" (", 1)[0] if source else "no schedule"

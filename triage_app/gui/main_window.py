@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         self.editor.textChanged.connect(self._on_text_changed)
         self.editor.pasteCleaned.connect(self._on_paste_cleaned)
         self.editor.replacedWhole.connect(self._on_ticket_replaced)
+        self.editor.pasteLanded.connect(self.triage_now)  # a long paste, cleaned on the worker
+        self.editor.previewChanged.connect(self._on_preview_changed)
+        self.preview_banner: Any = None  # built when a first long ticket is previewed
         self.verdict_card.overrideChanged.connect(self._on_override)
         self.draft_pane.edit.textChanged.connect(self._on_draft_edited)
         # History: the ticket on screen is one saved triage, updated as it changes.
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(head)
         lay.addWidget(self.editor, 1)
+        self._ticket_layout = lay
         lay.addWidget(self.ticket_notes)
 
         self.verdict_card = VerdictCard()
@@ -409,6 +413,9 @@ class MainWindow(QMainWindow):
     def _on_services_loaded(self, _tag: int, payload: object) -> None:
         services, info = payload  # type: ignore[misc]
         self.set_services(services, info)
+        # Start-up read without sqlite-utils; the first write or window that needs it (history,
+        # Knowledge Base) finds it imported here, on the loader thread, not on the GUI thread.
+        self._loader_pool.start(lambda: services.kb.db)
 
     @Slot(int, object)
     def _on_services_failed(self, _tag: int, exc: object) -> None:
@@ -444,7 +451,7 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QMessageBox
 
             QMessageBox.warning(self, title, plain_message("\n\n".join(services.notices) + tail))
-        if self.editor.toPlainText().strip():
+        if self.editor.full_text().strip():
             self.triage_now()  # text typed or preloaded while the knowledge base was opening
 
     def reload_services(self) -> None:
@@ -509,7 +516,9 @@ class MainWindow(QMainWindow):
     def triage_now(self) -> int | None:
         """Triage the current text on the worker thread; returns the request's sequence number."""
         self.debounce.stop()
-        text = self.editor.toPlainText()
+        if self.editor.cleaning:
+            return None  # a long paste is being cleaned; it triages itself when it lands
+        text = self.editor.full_text()  # all of it, also while only a preview is on screen
         if not text.strip():
             self._show_empty()
             return None
@@ -565,6 +574,17 @@ class MainWindow(QMainWindow):
     def _on_busy(self, busy: bool) -> None:
         if busy:
             self.busy_label.setText("Triaging…")
+
+    def _on_preview_changed(self, shown: int, total: int) -> None:
+        if self.preview_banner is None:
+            if not total:
+                return
+            from triage_app.gui.paste_preview import PreviewBanner
+
+            self.preview_banner = PreviewBanner(self.editor)
+            lay = self._ticket_layout
+            lay.insertWidget(lay.indexOf(self.editor), self.preview_banner)
+            self.preview_banner.show_preview(shown, total)
 
     def _on_paste_cleaned(self, controls: int, split_lines: int) -> None:
         notes = []

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app import __version__
 from triage_app.core import kb_rules
@@ -24,6 +22,9 @@ from triage_app.core.bundle import (
 from triage_app.core.policy import SIDES
 from triage_app.storage import history_repo, templates_repo
 from triage_app.storage.errors import ValidationError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 # Settings that describe one laptop (folders, paths), not the team's knowledge: never carried.
 LOCAL_SETTING_SUFFIXES = ("_dir", "_folder", "_path", "_geometry")
@@ -67,6 +68,9 @@ def _rows(db: Database, name: str) -> list[dict[str, Scalar]]:
     order = "id" if spec.surrogate else ", ".join(spec.key)
     for r in db.query(f"select * from [{spec.table}] order by {order}"):
         row = {k: v for k, v in r.items() if k not in spec.drop}
+        if name == "history":
+            # Stored deflated; a bundle carries it as JSON text, which history reads as well.
+            row["result_json"] = history_repo.result_text(row.get("result_json"))
         if name == "settings" and _is_local_setting(row.get("key")):
             continue
         rows[tuple(row.get(k) for k in spec.key)] = row

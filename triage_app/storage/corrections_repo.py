@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 CORRECTIONS = "corrections"
 
@@ -108,12 +111,12 @@ def record_correction(
     return _inserted_id(db.table(CORRECTIONS).insert(row).last_pk)
 
 
-def list_corrections(db: Database) -> list[Correction]:
+def list_corrections(db: Queryable) -> list[Correction]:
     """Every active correction, oldest first."""
     return [_row_to_correction(r) for r in db.query(f"select * from {CORRECTIONS} order by id")]
 
 
-def list_rows(db: Database) -> list[dict[str, Any]]:
+def list_rows(db: Queryable) -> list[dict[str, Any]]:
     """The raw rows, newest first, for review (CLI and GUI)."""
     return [dict(r) for r in db.query(f"select * from {CORRECTIONS} order by id desc")]
 

@@ -7,16 +7,20 @@ import datetime as dt
 import io
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core import kb_rules
 from triage_app.core.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
 from triage_app.storage.history_snippets import SnippetMaker, quoted_words
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 TRIAGES = "triages"
 EXPORTS = "exports"
@@ -213,6 +217,83 @@ def _confidence(value: Any) -> float:
         return 0.0
 
 
+# Saved results are deflated with a preset dictionary of what every result repeats: its keys, the
+# verdicts and the shipped policy's bullet titles (a team's own titles just compress a little less).
+# Never edit it: rows written with it are read with it. A new one gets a new marker byte.
+_RESULT_V1 = b"\x01"
+_RESULT_DICT_V1 = (
+    "".join(
+        f'{{"title":"{title}","side":"{side}","score":0.'
+        for title, side in (
+            ("Prefect service errors and bugs", "in_scope"),
+            ("Helm chart configuration", "in_scope"),
+            ("Upgrades and migrations", "in_scope"),
+            ("Scaling guidance", "in_scope"),
+            ("Prefect client compatibility", "in_scope"),
+            ("Feature flags and Prefect configuration", "in_scope"),
+            ("Security patching", "in_scope"),
+            ("Monitoring and observability", "in_scope"),
+            ("Implementation guidance", "in_scope"),
+            ("Kubernetes cluster management", "out_of_scope"),
+            ("Istio and service mesh configuration", "out_of_scope"),
+            ("Ingress and load balancer setup", "out_of_scope"),
+            ("PostgreSQL administration", "out_of_scope"),
+            ("Redis administration", "out_of_scope"),
+            ("Network policies and firewalls", "out_of_scope"),
+            ("Container runtime and OS", "out_of_scope"),
+            ("CI/CD pipelines", "out_of_scope"),
+            ("Third-party integrations", "out_of_scope"),
+        )
+    )
+    + '"evidence":[{"term":"","start":,"end":}]},"verdict":"in_scope","confidence":0.,'
+    '"matches":[],"versions":[],"notes":[]"out_of_scope""spans_both""unclear"'
+).encode()
+
+
+def result_record(result: TriageResult) -> bytes:
+    """The result as history stores it: JSON without the draft, which has its own column (stored
+    once; get_result_dict puts it back), deflated with _RESULT_DICT_V1: titles and keys repeat,
+    and the result was a third of each row (5.4 KB a triage before, issue 16)."""
+    record = result.to_dict()
+    record.pop("draft", None)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=_RESULT_DICT_V1)
+    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
+    return _RESULT_V1 + packer.compress(data) + packer.flush()
+
+
+def result_text(raw: object) -> str:
+    """A stored result as JSON text (bundles carry text; "" when it cannot be read)."""
+    value = _read_record(raw)
+    return "" if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _read_record(raw: object) -> Any:
+    """result_json as stored: deflated JSON (since issue 16) or the JSON text of older rows."""
+    if isinstance(raw, bytes):
+        if not raw.startswith(_RESULT_V1):
+            return None
+        try:
+            unpacker = zlib.decompressobj(-15, zdict=_RESULT_DICT_V1)
+            raw = (unpacker.decompress(raw[1:]) + unpacker.flush()).decode("utf-8")
+        except (zlib.error, UnicodeDecodeError):
+            return None
+    if not isinstance(raw, str):
+        return None
+    try:
+        return json.loads(raw or "{}")
+    except json.JSONDecodeError:
+        return None
+
+
+def drop_duplicate_drafts(db: Database) -> None:
+    """Migration step: older rows kept the draft inside their JSON result too; it goes (the draft
+    column keeps the one the engineer got or edited). Unreadable results stay as they are."""
+    db.execute(
+        f"update {TRIAGES} set result_json = json_remove(result_json, '$.draft') "
+        "where json_valid(result_json) and json_type(result_json, '$.draft') is not null"
+    )
+
+
 def _final(
     verdict: str, bullet: str, override_verdict: str | None, override_bullet: str | None
 ) -> tuple[str, str]:
@@ -248,7 +329,7 @@ def save_triage(
         "updated_at": stamp,
         "source": source,
         "ticket": cap_ticket(ticket),
-        "result_json": json.dumps(result.to_dict(), ensure_ascii=False),
+        "result_json": result_record(result),
         "verdict": result.verdict,
         "bullet": bullet,
         "confidence": float(result.confidence),
@@ -301,24 +382,25 @@ def update_draft(
     db.table(TRIAGES).update(triage_id, row)
 
 
-def _exists(db: Database, triage_id: int) -> bool:
+def _exists(db: Queryable, triage_id: int) -> bool:
     return bool(list(db.query(f"select 1 from {TRIAGES} where id = ?", [triage_id])))
 
 
-def get_triage(db: Database, triage_id: int) -> HistoryEntry | None:
+def get_triage(db: Queryable, triage_id: int) -> HistoryEntry | None:
     rows = list(db.query(f"select * from {TRIAGES} where id = ?", [triage_id]))
     return _entry(rows[0]) if rows else None
 
 
-def get_result_dict(db: Database, triage_id: int) -> dict[str, Any] | None:
-    rows = list(db.query(f"select result_json from {TRIAGES} where id = ?", [triage_id]))
+def get_result_dict(db: Queryable, triage_id: int) -> dict[str, Any] | None:
+    """The saved result as TriageResult.to_dict() gave it; its draft is the triage's draft column."""
+    rows = list(db.query(f"select result_json, draft from {TRIAGES} where id = ?", [triage_id]))
     if not rows:
         return None
-    try:
-        value = json.loads(rows[0]["result_json"] or "{}")
-    except json.JSONDecodeError:
+    value = _read_record(rows[0]["result_json"])
+    if not isinstance(value, dict):
         return None
-    return value if isinstance(value, dict) else None
+    value.setdefault("draft", rows[0]["draft"] or "")
+    return value
 
 
 def record_export(
@@ -347,7 +429,7 @@ def record_export(
     )
 
 
-def list_exports(db: Database, triage_id: int) -> list[dict[str, Any]]:
+def list_exports(db: Queryable, triage_id: int) -> list[dict[str, Any]]:
     out = []
     for r in db.query(f"select * from {EXPORTS} where triage_id = ? order by id", [triage_id]):
         r = dict(r)
@@ -391,7 +473,7 @@ _LIST_COLUMNS = (
 
 
 def search(
-    db: Database, flt: HistoryFilter | None = None, limit: int = PAGE_SIZE, offset: int = 0
+    db: Queryable, flt: HistoryFilter | None = None, limit: int = PAGE_SIZE, offset: int = 0
 ) -> list[HistoryEntry]:
     """One page of history, newest first, filtered and (with `flt.search`) full-text searched.
 
@@ -421,7 +503,7 @@ def search(
     return [_entry(r) for r in db.query(sql, [*params, limit, offset])]
 
 
-def count(db: Database, flt: HistoryFilter | None = None) -> int:
+def count(db: Queryable, flt: HistoryFilter | None = None) -> int:
     """How many triages match (for "n of m" in the History view)."""
     flt = flt or HistoryFilter()
     clauses, params = _where(flt)
@@ -488,7 +570,7 @@ def _detach_corrections(db: Database, condition: str) -> None:
         db.execute(f"update corrections set triage_id = null where triage_id {condition}")
 
 
-def retention_days(db: Database) -> int | None:
+def retention_days(db: Queryable) -> int | None:
     rows = list(db.query("select value from settings where key = ?", [RETENTION_SETTING]))
     if not rows:
         return None
@@ -527,7 +609,7 @@ def apply_retention(db: Database, today: dt.date | None = None) -> int:
 
 
 def iter_all(
-    db: Database, flt: HistoryFilter | None = None, batch: int = 1000
+    db: Queryable, flt: HistoryFilter | None = None, batch: int = 1000
 ) -> Iterator[HistoryEntry]:
     """Every matching triage, newest first, fetched a page at a time (never all rows at once)."""
     offset = 0
@@ -539,7 +621,7 @@ def iter_all(
         offset += batch
 
 
-def export_text(db: Database, fmt: str, flt: HistoryFilter | None = None) -> str:
+def export_text(db: Queryable, fmt: str, flt: HistoryFilter | None = None) -> str:
     """History as CSV (one row per triage) or JSONL (one object per triage, with its full result)."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r} (csv or jsonl)")
@@ -558,7 +640,7 @@ def export_text(db: Database, fmt: str, flt: HistoryFilter | None = None) -> str
     return out.getvalue()
 
 
-def term_hit_count(db: Database, term: str) -> int:
+def term_hit_count(db: Queryable, term: str) -> int:
     """How many saved tickets contain `term` as words (the KB editor's live count per vocabulary term)."""
     words = _WORD.findall(term)
     if not words:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from triage_app.core import defaults
 from triage_app.core.vocabulary import default_vocabulary
 
-Migration = tuple[str, Callable[[Database], None]]
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+Migration = tuple[str, Callable[["Database"], None]]
 
 APP_ID = "triage-app"
 
@@ -69,10 +71,18 @@ def _m003_releases(db: Database) -> None:
     releases_repo.seed_defaults(db)
 
 
+def _m006_history_draft_once(db: Database) -> None:
+    # The draft was stored twice per triage (in result_json and in its own column).
+    from triage_app.storage import history_repo
+
+    history_repo.drop_duplicate_drafts(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_policy_and_vocabulary", _m001_policy),
     ("002_seed_default_policy", _m002_seed_policy),
     ("005_history", _m005_history),
     ("004_templates", _m004_templates),
     ("003_releases", _m003_releases),
+    ("006_history_draft_once", _m006_history_draft_once),
 ]

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core import kb_rules
 from triage_app.core.policy import Bullet, Policy, PolicyDiff, diff_policies
 from triage_app.core.releases import DEFAULT_SUPPORT_MONTHS
 from triage_app.core.vocabulary import Vocabulary, VocabularyError
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def write_policy(db: Database, policy: Policy, source: str) -> None:
@@ -39,8 +41,8 @@ def write_policy(db: Database, policy: Policy, source: str) -> None:
     )
 
 
-def read_policy(db: Database) -> Policy:
-    facts = {r["key"]: r["value"] for r in db.table("policy_facts").rows}
+def read_policy(db: Queryable) -> Policy:
+    facts = {r["key"]: r["value"] for r in db.query("select key, value from policy_facts")}
     bullets = tuple(
         Bullet(r["side"], r["title"], r["description"], r["position"])
         for r in db.query("select * from bullets order by side, position")
@@ -68,7 +70,7 @@ def _stored_months(setting: str | None, facts: dict[str, Any]) -> int:
     return DEFAULT_SUPPORT_MONTHS
 
 
-def policy_source(db: Database) -> str:
+def policy_source(db: Queryable) -> str:
     rows = list(db.query("select value from policy_facts where key = 'source'"))
     return rows[0]["value"] if rows else ""
 
@@ -118,7 +120,26 @@ def refresh_shipped_vocabulary(db: Database, shipped: Vocabulary) -> bool:
     return True
 
 
-def read_vocabulary(db: Database, skipped: list[str] | None = None) -> Vocabulary:
+# The digest of the shipped vocabulary file this knowledge base was last brought up to date with:
+# while it is the same, start-up neither parses the file nor compares the stored rows.
+SHIPPED_SOURCE_KEY = "vocabulary_shipped_source_sha256"
+
+
+def source_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def shipped_source_checked(db: Queryable, digest: str) -> bool:
+    """True when the shipped vocabulary file with this digest was already looked at here."""
+    row = db.execute("select value from meta where key = ?", [SHIPPED_SOURCE_KEY]).fetchone()
+    return row is not None and row[0] == digest
+
+
+def mark_shipped_source(db: Database, digest: str) -> None:
+    db.table("meta").insert({"key": SHIPPED_SOURCE_KEY, "value": digest}, replace=True)
+
+
+def read_vocabulary(db: Queryable, skipped: list[str] | None = None) -> Vocabulary:
     """The stored vocabulary. A row the rules refuse (a file written before they existed, or by
     hand) is left out, and said in `skipped`, so triage, `kb import` and `kb reset-vocabulary`
     still work."""
@@ -135,12 +156,12 @@ def read_vocabulary(db: Database, skipped: list[str] | None = None) -> Vocabular
         return Vocabulary.from_rows(good)
 
 
-def invalid_vocabulary_rows(db: Database) -> list[str]:
+def invalid_vocabulary_rows(db: Queryable) -> list[str]:
     """One line per stored vocabulary row the rules refuse (what read_vocabulary leaves out)."""
     return _vocabulary_rows(db)[1]
 
 
-def _vocabulary_rows(db: Database) -> tuple[list[dict[str, Any]], list[str]]:
+def _vocabulary_rows(db: Queryable) -> tuple[list[dict[str, Any]], list[str]]:
     good: list[dict[str, Any]] = []
     bad: list[str] = []
     for row in db.query("select id, bullet, grp, term, weight from vocabulary order by id"):
@@ -176,7 +197,7 @@ def import_policy(db: Database, new: Policy, source: str) -> PolicyDiff:
     return diff
 
 
-def get_setting(db: Database, key: str, default: str | None = None) -> str | None:
+def get_setting(db: Queryable, key: str, default: str | None = None) -> str | None:
     rows = list(db.query("select value from settings where key = ?", [key]))
     return rows[0]["value"] if rows else default
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from triage_app.core import defaults, kb_rules
 from triage_app.core.policy import Policy
@@ -15,6 +13,11 @@ from triage_app.core.release_csv import parse_release_csv
 from triage_app.core.releases import DEFAULT_ENDING_SOON_DAYS, Release, Schedule, version_key
 from triage_app.storage import policy_repo
 from triage_app.storage.errors import ValidationError
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 TABLE = "releases"
 SHIPPED_SOURCE = "prefect_releases.csv (real release dates of Prefect and prefect-helm)"
@@ -81,7 +84,7 @@ def _insert(db: Database, releases: Sequence[Release], source: str) -> None:
     db.table(TABLE).insert_all((_row(r, source, stamp) for r in releases), replace=True)
 
 
-def read_releases(db: Database) -> list[Release]:
+def read_releases(db: Queryable) -> list[Release]:
     rows = db.query(
         "select product, version, name, release_date, app_version, prerelease, support_months "
         f"from {TABLE}"
@@ -113,7 +116,7 @@ def _readable(row: dict[str, Any]) -> bool:
     return True
 
 
-def ending_soon_days(db: Database) -> int:
+def ending_soon_days(db: Queryable) -> int:
     """The 'ending soon' threshold in days, from the settings table (default 30)."""
     raw = policy_repo.get_setting(db, ENDING_SOON_SETTING)
     if raw is None:
@@ -131,7 +134,7 @@ def set_ending_soon_days(db: Database, days: int) -> None:
         raise ValidationError(str(exc), ENDING_SOON_SETTING) from None
 
 
-def read_schedule(db: Database, policy: Policy | None = None) -> Schedule:
+def read_schedule(db: Queryable, policy: Policy | None = None) -> Schedule:
     """The schedule as a core object, with the policy's support duration and the ending-soon setting."""
     policy = policy or policy_repo.read_policy(db)
     return Schedule(
@@ -142,7 +145,7 @@ def read_schedule(db: Database, policy: Policy | None = None) -> Schedule:
     )
 
 
-def release_source(db: Database) -> str:
+def release_source(db: Queryable) -> str:
     """Where the schedule came from, per source: 'prefect_releases.csv (...): 449 releases; ...'."""
     if TABLE not in db.table_names():
         return ""
@@ -189,5 +192,5 @@ def import_releases(
     return ImportSummary(added, updated, removed, tuple(sorted({r.product for r in releases})))
 
 
-def export_releases(db: Database) -> list[Release]:
+def export_releases(db: Queryable) -> list[Release]:
     return read_releases(db)

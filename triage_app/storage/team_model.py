@@ -114,7 +114,7 @@ class TeamModels:
         with self.kb.lock:
             return [
                 (c.id, c.text, c.verdict, c.bullet)
-                for c in corrections_repo.list_corrections(self.kb.db)
+                for c in corrections_repo.list_corrections(self.kb.reader)
             ]
 
     def _refit(self, rows: list[tuple[int, str, str, str | None]], key: str) -> None:

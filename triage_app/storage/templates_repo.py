@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from triage_app.core import templates as tpl
 from triage_app.storage.errors import ValidationError
+from triage_app.storage.reader import Queryable
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 TABLE = "templates"
 
@@ -30,7 +34,7 @@ def seed_defaults(db: Database) -> None:
     )
 
 
-def read_templates(db: Database) -> dict[str, str]:
+def read_templates(db: Queryable) -> dict[str, str]:
     """The template set: the team's edits, else the shipped default of this version of the app.
 
     Templates nobody edited follow the shipped defaults, so an app update that improves a default
@@ -44,7 +48,7 @@ def read_templates(db: Database) -> dict[str, str]:
     return {name: stored.get(name, shipped[name]) for name in tpl.TEMPLATE_NAMES}
 
 
-def customized(db: Database) -> set[str]:
+def customized(db: Queryable) -> set[str]:
     """Names of the templates the team changed (the editor offers 'reset to default' for them)."""
     return {r["name"] for r in db.query(f"select name from {TABLE} where customized = 1")}
 
