@@ -37,7 +37,9 @@ def test_a_read_only_knowledge_base_is_opened_read_only_with_the_teams_data(
     def refuse_writes(db: object, migrations: object = None) -> list[str]:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    # The first write of a read-write open fails, as on a file this user may not change.
+    # The first write of a read-write open fails, as on a file this user may not change. (An
+    # up-to-date file is not written at open any more, so the open is told it needs migrating.)
+    monkeypatch.setattr(database, "_applied", lambda _db: set())
     monkeypatch.setattr(database, "migrate", refuse_writes)
     services = build_gui_services(data_dir)
     assert services.kb.read_only and services.kb.path == paths.database_path(data_dir)
