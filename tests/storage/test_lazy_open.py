@@ -88,3 +88,29 @@ def test_history_search_reads_the_knowledge_base_without_building_the_engine(
     assert cli.main(["--data-dir", str(tmp_path), "history", "--search", "ingress"]) == 0
     out = capsys.readouterr().out
     assert "The Helm chart ignores our [ingress] values" in out and "1-1 of 1" in out
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from triage_app.app import build_services
+from triage_app.storage import history_repo
+
+services = build_services(Path(sys.argv[1]))
+result = services.triage.triage("Prefect worker pods crash after the upgrade")
+with services.kb.transaction() as db:  # the first write imports sqlite-utils
+    history_repo.save_triage(db, "Prefect worker pods crash", result, source="cli")
+print("numpy" in sys.modules, "sqlite_utils" in sys.modules)
+import numpy  # training still gets it
+print(numpy.zeros(2).sum())
+"""
+
+
+def test_writing_imports_sqlite_utils_without_numpy(tmp_path: Path) -> None:
+    """sqlite-utils imports numpy when it is installed (15 MB, 50 ms); a session that only triages
+    and saves must not pay for what the model's training needs."""
+    proc = subprocess.run(
+        [sys.executable, "-c", WRITER, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "True", "0.0"]

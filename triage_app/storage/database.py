@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from triage_app.storage.errors import (
     DatabaseCorrupt,
@@ -185,9 +185,31 @@ def translate_error(exc: sqlite3.Error, path: Path | None = None) -> StorageErro
 
 
 def _wrap(conn: sqlite3.Connection) -> Database:
-    from sqlite_utils import Database
+    return _sqlite_utils().Database(conn, execute_plugins=False)
 
-    return Database(conn, execute_plugins=False)
+
+# Held while sqlite-utils is imported with numpy hidden; a thread importing numpy takes it too.
+IMPORT_GUARD = threading.Lock()
+
+
+def _sqlite_utils() -> Any:
+    """sqlite-utils, imported without numpy. When numpy is installed (the verdict model's
+    training needs it) sqlite-utils imports it at import time, only to store numpy scalars, which
+    we never pass: 50 ms and 15 MB on the first write of every session. Hidden for that one
+    import; whoever imports numpy later (training) gets it as usual."""
+    import sys
+
+    with IMPORT_GUARD:
+        if "sqlite_utils" in sys.modules or "numpy" in sys.modules:
+            import sqlite_utils
+
+            return sqlite_utils
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
+        try:
+            import sqlite_utils
+        finally:
+            del sys.modules["numpy"]
+        return sqlite_utils
 
 
 def _connect(

@@ -129,7 +129,10 @@ class TeamModels:
             read_examples,
             shipped_corpus_dir,
         )
-        from triage_app.core.triage.training import fit_model
+        from triage_app.storage.database import IMPORT_GUARD
+
+        with IMPORT_GUARD:  # never while sqlite-utils is being imported with numpy hidden
+            from triage_app.core.triage.training import fit_model
 
         try:
             self.progress(f"learning from {len(rows)} correction(s)…")
