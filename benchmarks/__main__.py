@@ -126,10 +126,10 @@ def synthetic_kb(bullets: int = 1000, terms: int = 20, seed: int = 3):  # type: 
 
 
 def bench_triage(passes: int) -> list[str]:
-    from triage_app.app import build_services
     from triage_app.core import defaults
     from triage_app.core.engine import TriageEngine
     from triage_app.core.vocabulary import default_vocabulary
+    from triage_app.services import build_services
 
     out = ["", "Triage latency (full service: engine + versions + draft unless noted)"]
     texts = dev_texts()

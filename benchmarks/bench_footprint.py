@@ -32,7 +32,7 @@ def history_bytes(rows: int) -> tuple[float, float]:
     """(file bytes per triage, ticket bytes per triage) for `rows` real triages."""
     import datetime as dt
 
-    from triage_app.app import build_services
+    from triage_app.services import build_services
     from triage_app.storage import history_repo
 
     texts = _texts()

@@ -54,8 +54,8 @@ def tokenizer(size: int = 100_000) -> list[str]:
 
 
 def reproducers() -> list[str]:
-    from triage_app.app import build_services
     from triage_app.core.result import TriageResult
+    from triage_app.services import build_services
     from triage_app.storage import history_repo
 
     services = build_services(Path(tempfile.mkdtemp(prefix="bench-hostile-")))

@@ -39,8 +39,8 @@ def test_core_and_storage_never_import_qt() -> None:
     modules = [
         "triage_app." + ".".join(p.relative_to(ROOT / "triage_app").with_suffix("").parts)
         for area in ("core", "storage", "commands")
-        for p in sorted((ROOT / "triage_app" / area).glob("*.py"))
-    ] + ["triage_app.cli", "triage_app.app"]
+        for p in sorted((ROOT / "triage_app" / area).rglob("*.py"))
+    ] + ["triage_app.cli", "triage_app.app", "triage_app.services"]
     code = (
         "import importlib, sys\n"
         f"for m in {modules!r}: importlib.import_module(m)\n"

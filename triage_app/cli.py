@@ -15,7 +15,7 @@ from triage_app import __version__
 if TYPE_CHECKING:
     import datetime as dt
 
-    from triage_app.app import Services
+    from triage_app.services import Services
     from triage_app.storage.database import KnowledgeBase
 
 # Each module in triage_app/commands registers its own subcommand(s).
@@ -46,7 +46,7 @@ class CommandContext:
 
     def services(self) -> Services:
         if self._services is None:
-            from triage_app.app import build_services
+            from triage_app.services import build_services
 
             if self._kb is not None:  # a command that read first and now triages: one connection
                 self._kb.close()

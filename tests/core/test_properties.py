@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triage_app.app import Services, build_services
 from triage_app.core import defaults
 from triage_app.core.engine import TriageEngine
 from triage_app.core.redaction import ALL_KINDS, apply_redactions, find_redactions, redact
@@ -20,6 +19,7 @@ from triage_app.core.releases import Schedule
 from triage_app.core.result import IN_SCOPE, OUT_OF_SCOPE, VERDICTS
 from triage_app.core.versions import detect_versions, resolve_versions
 from triage_app.core.vocabulary import default_vocabulary
+from triage_app.services import Services, build_services
 
 TODAY = dt.date(2026, 1, 15)
 

@@ -41,16 +41,16 @@ def test_services_are_rebuilt_off_the_gui_thread_after_a_kb_edit(
     qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rebuilding the engine took 446 ms for a 1,000x20 vocabulary on the GUI thread (issue 5)."""
-    from triage_app import app
+    from triage_app import services as services_module
 
     threads: list[threading.Thread] = []
-    real = app._build_triage
+    real = services_module.build_triage
 
     def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(app, "_build_triage", recording)
+    monkeypatch.setattr(services_module, "build_triage", recording)
     services = window.services
     assert services is not None
     old_engine = services.engine

@@ -147,8 +147,8 @@ def test_an_edited_vocabulary_is_never_replaced(tmp_path: Path) -> None:
 
 
 def test_services_refresh_the_shipped_vocabulary_on_open(tmp_path: Path) -> None:
-    from triage_app.app import build_services
     from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+    from triage_app.services import build_services
 
     shipped = default_vocabulary()
     kb = open_knowledge_base(tmp_path / "knowledge.db")

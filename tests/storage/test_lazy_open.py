@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app import app, cli
+from triage_app import cli, services
 from triage_app.core.result import TriageResult
 from triage_app.storage import history_repo, policy_repo
 from triage_app.storage.database import open_knowledge_base
@@ -17,7 +17,7 @@ from triage_app.storage.database import open_knowledge_base
 PROBE = """
 import sys
 from pathlib import Path
-from triage_app.app import build_gui_services
+from triage_app.services import build_gui_services
 from triage_app.gui.kb_status import describe_kb
 
 services = build_gui_services(Path(sys.argv[1]))
@@ -47,7 +47,7 @@ def test_a_second_start_triages_without_sqlite_utils_or_the_vocabulary_file(
 def test_the_vocabulary_file_is_parsed_only_when_its_digest_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app.build_services(tmp_path).kb.close()  # records the shipped file's digest
+    services.build_services(tmp_path).kb.close()  # records the shipped file's digest
     kb = open_knowledge_base(tmp_path / "knowledge.db")
     digest = kb.meta(policy_repo.SHIPPED_SOURCE_KEY)
     kb.close()
@@ -58,17 +58,17 @@ def test_the_vocabulary_file_is_parsed_only_when_its_digest_changed(
     monkeypatch.setattr(
         policy_repo, "refresh_shipped_vocabulary", lambda *a: calls.append(a) or real(*a)
     )
-    app.build_services(tmp_path).kb.close()
+    services.build_services(tmp_path).kb.close()
     assert calls == []  # same file as last time: neither parsed nor compared
 
     kb = open_knowledge_base(tmp_path / "knowledge.db")
     with kb.transaction() as db:  # as if an older release had looked at its own file
         policy_repo.mark_shipped_source(db, "0" * 64)
     kb.close()
-    services = app.build_services(tmp_path)
+    built = services.build_services(tmp_path)
     assert len(calls) == 1
-    assert services.kb.meta(policy_repo.SHIPPED_SOURCE_KEY) == digest
-    services.kb.close()
+    assert built.kb.meta(policy_repo.SHIPPED_SOURCE_KEY) == digest
+    built.kb.close()
 
 
 def test_history_search_reads_the_knowledge_base_without_building_the_engine(
@@ -84,7 +84,7 @@ def test_history_search_reads_the_knowledge_base_without_building_the_engine(
     def no_engine(*_args: object) -> None:
         raise AssertionError("history --search built the triage services")
 
-    monkeypatch.setattr(app, "_build_triage", no_engine)
+    monkeypatch.setattr(services, "build_triage", no_engine)
     assert cli.main(["--data-dir", str(tmp_path), "history", "--search", "ingress"]) == 0
     out = capsys.readouterr().out
     assert "The Helm chart ignores our [ingress] values" in out and "1-1 of 1" in out

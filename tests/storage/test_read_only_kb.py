@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.app import build_services
+from triage_app.services import build_services
 from triage_app.storage import database, history_repo, policy_repo
 from triage_app.storage.database import open_knowledge_base
 from triage_app.storage.errors import DatabaseReadOnly

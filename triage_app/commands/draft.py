@@ -15,8 +15,8 @@ from triage_app.core.ticket_input import TicketInputError
 from triage_app.storage import templates_repo
 
 if TYPE_CHECKING:
-    from triage_app.app import Services
     from triage_app.cli import CommandContext
+    from triage_app.services import Services
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -19,8 +19,8 @@ from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
 
 if TYPE_CHECKING:
-    from triage_app.app import Services
     from triage_app.cli import CommandContext
+    from triage_app.services import Services
 
 _RELATIVE = re.compile(r"^(\d+)([dw])$")
 

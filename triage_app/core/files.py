@@ -90,6 +90,16 @@ def write_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> None
         fh.write(_payload(data, encoding))
 
 
+def write_text_or_error(path: Path, text: str) -> str:
+    """write_atomic for a window's save or export: '' when written, else the reason in a few words,
+    for the one-line message the window shows."""
+    try:
+        write_atomic(path, text)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
 @contextlib.contextmanager
 def _replacing(path: Path) -> Iterator[BinaryIO]:
     """The one way a write replaces `path`: into a temporary file renamed over it at the end (mode,

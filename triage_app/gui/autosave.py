@@ -6,20 +6,38 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile
+    from PySide6.QtWidgets import QStatusBar
 
     from triage_app.gui.autosave_files import Snapshot
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.draft_pane import DraftPane
+    from triage_app.gui.ticket_editor import TicketEditor
+    from triage_app.gui.verdict_card import VerdictCard
+
+
+class AutosaveWindow(Protocol):
+    """What the autosave needs from the window it guards (the main window), and nothing more."""
+
+    editor: TicketEditor
+    draft_pane: DraftPane
+    verdict_card: VerdictCard
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def load_ticket(
+        self, text: str, override_verdict: str = "", override_bullet: str = ""
+    ) -> None: ...
+
 
 AUTOSAVE_INTERVAL_MS = 3000
 
 
-def ask_to_restore(window: MainWindow, snapshot: Snapshot) -> bool:
+def ask_to_restore(window: AutosaveWindow, snapshot: Snapshot) -> bool:
     when = snapshot.saved_at.replace("T", " ")[:16] or "an earlier session"
     what = "your edited reply draft" if snapshot.draft_edited else "its reply draft"
     from PySide6.QtWidgets import QMessageBox  # only after a crash
@@ -50,9 +68,9 @@ class DraftAutosave(QObject):
     _done = Signal(bool, str)
 
     def __init__(
-        self, window: MainWindow, folder: Path, interval_ms: int = AUTOSAVE_INTERVAL_MS
+        self, window: AutosaveWindow, folder: Path, interval_ms: int = AUTOSAVE_INTERVAL_MS
     ) -> None:
-        super().__init__(window)
+        super().__init__(window)  # the main window, a QObject
         self.window = window
         self.folder = folder
         self._session = os.urandom(6).hex()  # os, not uuid: no import cost
@@ -165,7 +183,7 @@ class DraftAutosave(QObject):
             self._lock.unlock()
             self._locked = False
 
-    def offer_recovery(self, ask: Callable[[MainWindow, Snapshot], bool] | None = None) -> bool:
+    def offer_recovery(self, ask: Callable[[AutosaveWindow, Snapshot], bool] | None = None) -> bool:
         """After a crash: offer the newest orphaned autosave back; True when it was restored."""
         from triage_app.gui.autosave_files import find_orphans
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QMimeData, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -17,13 +17,41 @@ from triage_app.gui.plain import plain_message
 # imported where they are used: this area is installed before the window's first paint, and by the
 # time a draft exists the loading thread has imported them anyway.
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QDialog, QMenuBar, QStatusBar
 
     from triage_app.core import redaction
     from triage_app.core.drafting import Drafter
     from triage_app.core.export import OutgoingMessage
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.draft_pane import DraftPane
+    from triage_app.gui.history_recorder import HistoryRecorder
+    from triage_app.gui.settings import GuiSettings
     from triage_app.gui.state import CurrentTriage
+    from triage_app.services import Services
+
+
+class DraftingWindow(Protocol):
+    """What the drafting area needs from the window it is installed in (the main window)."""
+
+    services: Services | None
+    settings: GuiSettings
+    state: CurrentTriage
+    draft_pane: DraftPane
+    history_recorder: HistoryRecorder
+    act_export: QAction
+    compose_draft: Callable[[CurrentTriage], str | None]
+    draftExported: SignalInstance
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def menuBar(self) -> QMenuBar: ...
+
+    def addAction(self, action: QAction) -> None: ...
+
+    def _refresh_draft(self) -> None: ...
+
+    def show_kb_editor(self, templates: bool = False) -> Any: ...
+
 
 # (dialog) -> accepted?  Tests replace it; the app runs the dialog modally.
 DialogRunner = Callable[["QDialog"], bool]
@@ -76,8 +104,8 @@ class DraftActions(QObject):
     and the draft pane's buttons are connected to them by the window.
     """
 
-    def __init__(self, window: MainWindow, run_dialog: DialogRunner | None = None) -> None:
-        super().__init__(window)
+    def __init__(self, window: DraftingWindow, run_dialog: DialogRunner | None = None) -> None:
+        super().__init__(window)  # the main window, a QObject
         self.window = window
         self.run_dialog: DialogRunner = run_dialog or (lambda d: d.exec() == d.DialogCode.Accepted)
         self.fields = DraftFields()
@@ -260,6 +288,6 @@ class DraftActions(QObject):
         self.window.show_kb_editor(templates=True)
 
 
-def install(window: MainWindow) -> DraftActions:
+def install(window: DraftingWindow) -> DraftActions:
     """Plug the drafting area into a main window (called by the composition root)."""
     return DraftActions(window)

@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from triage_app.gui.workers import FunctionWorker
 
 if TYPE_CHECKING:
-    from triage_app.app import Services
     from triage_app.gui.state import CurrentTriage
+    from triage_app.services import Services
 
 SAVE_DELAY_MS = 1500  # after the last change: one write per pause in typing, not per keystroke
 

@@ -52,7 +52,7 @@ from triage_app.storage.errors import StorageError
 from triage_app.storage.history_repo import HIT_END, HIT_START, HistoryEntry, HistoryFilter
 
 if TYPE_CHECKING:
-    from triage_app.app import Services
+    from triage_app.services import Services
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 100
@@ -541,7 +541,7 @@ class HistoryView(QDialog):
         Reading 100,000 rows and writing the file takes far longer than a frame: meanwhile the
         Export button is disabled and the count line says so; `exportFinished(ok)` ends it.
         """
-        from triage_app.gui.main_window import write_text_atomic
+        from triage_app.core.files import write_text_or_error
 
         if self.export_job.busy:
             return False
@@ -550,7 +550,7 @@ class HistoryView(QDialog):
         def job() -> str:
             with kb.lock:
                 data = history_repo.export_text(kb.db, fmt, where)
-            return write_text_atomic(path, data)
+            return write_text_or_error(path, data)
 
         self.export_button.setEnabled(False)
         self.count_label.setText(f"Exporting to {path}…")

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from triage_app.core import bundle
 from triage_app.core.bundle import Bundle, BundleDiff, BundleError
+from triage_app.core.files import write_text_or_error
 from triage_app.core.result import VERDICT_LABELS
 from triage_app.core.templates import TEMPLATE_LABELS
 from triage_app.core.vocabulary import Vocabulary, VocabularyError
@@ -63,7 +64,7 @@ from triage_app.storage.errors import StorageError, ValidationError
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from triage_app.app import Services
+    from triage_app.services import Services
 
 TERM_GROUPS_HINT = "terms"
 SIGNATURE_SETTING = "signature"
@@ -726,7 +727,9 @@ class KbEditor(QDialog):
         from triage_app.core.release_csv import export_release_csv
 
         def job() -> str:
-            return _write_text(path, export_release_csv(self._read(releases_repo.export_releases)))
+            return write_text_or_error(
+                path, export_release_csv(self._read(releases_repo.export_releases))
+            )
 
         return self._run_file_job(
             f"Exporting to {path}…",
@@ -972,7 +975,7 @@ class KbEditor(QDialog):
             data = self._read(
                 lambda db: bundle.dumps(bundle_repo.collect(db, corrections, history))
             )
-            return _write_text(path, data)
+            return write_text_or_error(path, data)
 
         return self._run_file_job(
             f"Exporting to {path}…",
@@ -1054,9 +1057,3 @@ class KbEditor(QDialog):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
-
-
-def _write_text(path: Path, text: str) -> str:
-    from triage_app.gui.main_window import write_text_atomic
-
-    return write_text_atomic(path, text)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from triage_app.app import Services
+    from triage_app.services import Services
 
 
 @dataclass(frozen=True)

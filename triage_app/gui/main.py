@@ -16,14 +16,14 @@ from triage_app.gui.theme import apply_theme
 if TYPE_CHECKING:
     import datetime as dt
 
-    from triage_app.app import Services
+    from triage_app.services import Services
 
 
 def _services_loader(data_dir: Path | None, today: dt.date | None):  # type: ignore[no-untyped-def]
     def load() -> Services:
         # Imported here, on the loading thread: the storage and engine imports cost as much as
         # Qt itself, and the window is already on screen while they run.
-        from triage_app.app import build_gui_services
+        from triage_app.services import build_gui_services
 
         return build_gui_services(data_dir, today)
 

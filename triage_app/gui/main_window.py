@@ -45,10 +45,10 @@ if TYPE_CHECKING:
 
     from PySide6.QtGui import QCloseEvent
 
-    from triage_app.app import Services
     from triage_app.core.result import TriageResult
     from triage_app.gui.kb_status import KbInfo
     from triage_app.gui.releases_view import ReleasesView
+    from triage_app.services import Services
 
 THEME_LABELS = {"system": "Follow &system", "light": "&Light", "dark": "&Dark"}
 DEBOUNCE_MS = 300  # long enough to skip keystrokes, short enough to feel live
@@ -900,15 +900,3 @@ class MainWindow(QMainWindow):
         self.runner.wait(5000)
         self._loader_pool.waitForDone(5000)
         super().closeEvent(event)
-
-
-def write_text_atomic(path: Path, text: str) -> str:
-    """Write through the one file writer (core/files.py: atomic, keeps mode and symlinks, writes
-    /dev/null and FIFOs in place). '' or the error, for the message the window shows."""
-    from triage_app.core.files import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return ""
