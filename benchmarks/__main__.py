@@ -69,9 +69,9 @@ def dev_texts() -> list[str]:
 
 def synthetic_kb(bullets: int = 1000, terms: int = 20, seed: int = 3):  # type: ignore[no-untyped-def]
     """A policy of `bullets` bullets with `terms` curated terms each (words, phrases, error strings)."""
-    from triage_app.core import defaults
-    from triage_app.core.policy import Bullet, Policy
-    from triage_app.core.vocabulary import Term, Vocabulary, default_vocabulary
+    from triage_app.core.knowledge import defaults
+    from triage_app.core.knowledge.policy import Bullet, Policy
+    from triage_app.core.triage.vocabulary import Term, Vocabulary, default_vocabulary
 
     rng = random.Random(seed)
     syllables = [
@@ -126,9 +126,9 @@ def synthetic_kb(bullets: int = 1000, terms: int = 20, seed: int = 3):  # type: 
 
 
 def bench_triage(passes: int) -> list[str]:
-    from triage_app.core import defaults
-    from triage_app.core.engine import TriageEngine
-    from triage_app.core.vocabulary import default_vocabulary
+    from triage_app.core.knowledge import defaults
+    from triage_app.core.triage.engine import TriageEngine
+    from triage_app.core.triage.vocabulary import default_vocabulary
     from triage_app.services import build_services
 
     out = ["", "Triage latency (full service: engine + versions + draft unless noted)"]
@@ -231,11 +231,11 @@ def trie_pattern(words: Sequence[str]) -> str:
 
 def bench_hits(passes: int) -> list[str]:
     """The engine's hit finding against the lexical limit: one trie regex over the same text."""
-    from triage_app.core import defaults
-    from triage_app.core import engine as engine_module
-    from triage_app.core.engine import TriageEngine
-    from triage_app.core.text import prepare
-    from triage_app.core.vocabulary import default_vocabulary
+    from triage_app.core.knowledge import defaults
+    from triage_app.core.triage import engine as engine_module
+    from triage_app.core.triage.engine import TriageEngine
+    from triage_app.core.triage.text import prepare
+    from triage_app.core.triage.vocabulary import default_vocabulary
 
     engine = TriageEngine(defaults.default_policy(), default_vocabulary())
     words = sorted({w for w in engine._index if w and not w.startswith("\x00")})
@@ -271,9 +271,9 @@ def bench_hits(passes: int) -> list[str]:
 
 
 def bench_releases(passes: int) -> list[str]:
-    from triage_app.core import defaults
-    from triage_app.core.release_csv import parse_release_text
-    from triage_app.core.releases import Release, Schedule, parse_version
+    from triage_app.core.knowledge import defaults
+    from triage_app.core.releases.release_csv import parse_release_text
+    from triage_app.core.releases.schedule import Release, Schedule, parse_version
 
     out = ["", "Release status for 1,000 versions"]
     shipped = Schedule(tuple(parse_release_text(defaults.read_text(defaults.RELEASES_FILE))))

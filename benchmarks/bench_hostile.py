@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from triage_app.core import engine
+from triage_app.core.triage import engine
 
 _WORD = re.compile(r"\w+")
 SHAPES: list[tuple[str, Callable[[int], str]]] = [

@@ -3,7 +3,7 @@
 Run: .venv/bin/python -m benchmarks.bench_redaction
 Linear patterns give a doubling ratio near 2 (a quadratic one near 4); the reference is one plain
 `re.finditer(r"\\w+")` pass over the same text, so figures compare between machines. The tests only
-guard these inputs with a generous watchdog (tests/core/test_redaction.py); the timings live here.
+guard these inputs with a generous watchdog (tests/core/replies/test_redaction.py); the timings live here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from triage_app.core import redaction as r
+from triage_app.core.replies import redaction as r
 
 DEV_TICKETS = Path(__file__).resolve().parents[1] / "tests" / "data" / "sample_tickets.jsonl"
 

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from triage_app.core import defaults
-from triage_app.core.release_csv import parse_release_csv
-from triage_app.core.releases import Schedule
-from triage_app.core.versions import MAX_SCAN_CHARS, detect_versions
+from triage_app.core.knowledge import defaults
+from triage_app.core.releases.release_csv import parse_release_csv
+from triage_app.core.releases.schedule import Schedule
+from triage_app.core.releases.versions import MAX_SCAN_CHARS, detect_versions
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 10_000_000

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from triage_app.core import redaction as r
+from triage_app.core.replies import redaction as r
 
 SUITE = Path(__file__).resolve().parents[1] / "tests" / "data" / "redaction_suite.jsonl"
 Spans = list[tuple[int, int]]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from triage_app import paths
-from triage_app.core.releases import Release
+from triage_app.core.releases.schedule import Release
 from triage_app.services import build_gui_services
 from triage_app.storage import database, releases_repo
 from triage_app.storage.database import open_knowledge_base

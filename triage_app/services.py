@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from triage_app import paths
-from triage_app.core.drafting import DraftDefaults, Drafter, schedule_advisor
-from triage_app.core.engine import TriageEngine
-from triage_app.core.policy import Policy
+from triage_app.core.knowledge.policy import Policy
+from triage_app.core.releases.versions import make_resolver
+from triage_app.core.replies.drafting import DraftDefaults, Drafter, schedule_advisor
 from triage_app.core.service import TriageService
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.learned import LearnedTriage, ModelSource
-from triage_app.core.versions import make_resolver
 from triage_app.storage import policy_repo, releases_repo, team_model, templates_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base
 from triage_app.storage.errors import StorageError
@@ -87,7 +87,7 @@ def build_triage(
 def _follow_shipped_vocabulary(kb: KnowledgeBase) -> None:
     """A vocabulary nobody edited follows the shipped one, so accuracy fixes reach old files.
     Checked by the shipped file's digest first: only a new release's file is parsed."""
-    from triage_app.core.vocabulary import default_vocabulary, shipped_vocabulary_text
+    from triage_app.core.triage.vocabulary import default_vocabulary, shipped_vocabulary_text
 
     text = shipped_vocabulary_text()
     digest = policy_repo.source_digest(text)

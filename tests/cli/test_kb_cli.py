@@ -68,7 +68,7 @@ def test_malformed_tampered_and_newer_bundles_are_refused(
 
 
 def _signed(obj: dict) -> str:  # type: ignore[type-arg]
-    from triage_app.core.bundle import canonical
+    from triage_app.core.knowledge.bundle import canonical
 
     content = {k: obj[k] for k in ("format", "format_version", "migrations", "sections")}
     return json.dumps(
@@ -152,7 +152,7 @@ def test_a_kb_holding_bad_values_still_works_and_is_repaired_from_the_app(
 def test_a_policy_of_100000_months_is_refused_and_the_kb_is_byte_identical(
     run_cli: CliRunner, tmp_path: Path, data_dir: Path
 ) -> None:
-    from triage_app.core.defaults import read_text
+    from triage_app.core.knowledge.defaults import read_text
 
     run_cli("policy", "show")
     policy = tmp_path / "policy.txt"

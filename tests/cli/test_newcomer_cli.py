@@ -73,7 +73,7 @@ def test_text_output_quotes_every_bullet_like_the_gui(run_cli: CliRunner) -> Non
 def test_text_rendering_has_no_bullet_limit() -> None:
     """More bullets than the old limit of three are all listed and quoted."""
     from triage_app.commands.output import render_result
-    from triage_app.core.defaults import default_policy
+    from triage_app.core.knowledge.defaults import default_policy
     from triage_app.core.result import Match, TriageResult
 
     policy = default_policy()

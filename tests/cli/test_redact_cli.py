@@ -55,7 +55,7 @@ def test_redact_the_whole_suite_in_one_file(run_cli: CliRunner, tmp_path: Path) 
     assert proc.returncode == 0, proc.stderr
     masked = out.read_text(encoding="utf-8")
     secrets = [s for e in SUITE if e["kind"] == "secret" for s in e["secrets"]]
-    # Whole values: the 8-character windows of tests/core/test_redaction_suite.py would find the
+    # Whole values: the 8-character windows of tests/core/replies/test_redaction_suite.py would find the
     # base64 of "-----BEGIN " shared by a masked key and a (public) certificate look-alike.
     assert [s for s in secrets if s in masked] == []
     for e in SUITE:

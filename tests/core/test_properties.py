@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triage_app.core import defaults
-from triage_app.core.engine import TriageEngine
-from triage_app.core.redaction import ALL_KINDS, apply_redactions, find_redactions, redact
-from triage_app.core.release_csv import parse_release_text
-from triage_app.core.releases import Schedule
+from triage_app.core.knowledge import defaults
+from triage_app.core.releases.release_csv import parse_release_text
+from triage_app.core.releases.schedule import Schedule
+from triage_app.core.releases.versions import detect_versions, resolve_versions
+from triage_app.core.replies.redaction import ALL_KINDS, apply_redactions, find_redactions, redact
 from triage_app.core.result import IN_SCOPE, OUT_OF_SCOPE, VERDICTS
-from triage_app.core.versions import detect_versions, resolve_versions
-from triage_app.core.vocabulary import default_vocabulary
+from triage_app.core.triage.engine import TriageEngine
+from triage_app.core.triage.vocabulary import default_vocabulary
 from triage_app.services import Services, build_services
 
 TODAY = dt.date(2026, 1, 15)

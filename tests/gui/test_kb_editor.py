@@ -202,7 +202,8 @@ def test_bundle_export_then_import_shows_the_diff_first(
 def test_release_csv_and_bundle_files_are_read_and_written_off_the_gui_thread(
     qtbot: QtBot, editor: KbEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from triage_app.core import bundle, release_csv
+    from triage_app.core.knowledge import bundle
+    from triage_app.core.releases import release_csv
 
     threads: dict[str, list[int]] = {}
 

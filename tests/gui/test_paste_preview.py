@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt
 from pytestqt.qtbot import QtBot
 
-from triage_app.core import ticket_input
+from triage_app.core.triage import ticket_input
 from triage_app.gui import autosave_files
 from triage_app.gui.main_window import MainWindow
 from triage_app.gui.ticket_editor import PREVIEW_CHARS

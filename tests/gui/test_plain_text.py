@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QToolTip
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import Dialogs
-from triage_app.core.policy import parse_policy
+from triage_app.core.knowledge.policy import parse_policy
 from triage_app.core.result import Match, TriageResult, VersionMention
 from triage_app.gui.highlights import Highlight
 from triage_app.gui.history_view import HistoryTableModel

@@ -6,10 +6,10 @@ import datetime as dt
 
 from pytestqt.qtbot import QtBot
 
-from triage_app.core import defaults
-from triage_app.core.release_csv import parse_release_csv
-from triage_app.core.releases import Schedule
-from triage_app.core.versions import resolve_versions
+from triage_app.core.knowledge import defaults
+from triage_app.core.releases.release_csv import parse_release_csv
+from triage_app.core.releases.schedule import Schedule
+from triage_app.core.releases.versions import resolve_versions
 from triage_app.gui.lazy_qt import Qt
 from triage_app.gui.models import VERSION_COLUMNS
 from triage_app.gui.release_panel import ReleasePanel

@@ -152,7 +152,7 @@ def test_bad_csv_is_refused_and_changes_nothing(
 def test_release_import_runs_off_the_gui_thread_with_the_button_disabled(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from triage_app.core import release_csv
+    from triage_app.core.releases import release_csv
 
     threads: list[int] = []
     parse = release_csv.parse_release_csv

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from triage_app.core import bundle
-from triage_app.core.bundle import VOLATILE_FIELDS, BundleError, Section
+from triage_app.core.knowledge import bundle
+from triage_app.core.knowledge.bundle import VOLATILE_FIELDS, BundleError, Section
 from triage_app.core.result import Match, TriageResult
 from triage_app.storage import bundle_repo, corrections_repo, history_repo, policy_repo
 from triage_app.storage.database import KnowledgeBase, open_knowledge_base

@@ -100,7 +100,7 @@ def test_file_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
 
 
 def test_policy_import_keeps_vocabulary_of_kept_bullets(tmp_path: Path) -> None:
-    from triage_app.core.policy import parse_policy
+    from triage_app.core.knowledge.policy import parse_policy
 
     kb = open_knowledge_base(tmp_path / "k.db")
     old = policy_repo.read_policy(kb.db)
@@ -118,7 +118,7 @@ def test_policy_import_keeps_vocabulary_of_kept_bullets(tmp_path: Path) -> None:
 
 
 def test_unedited_shipped_vocabulary_follows_a_new_release(tmp_path: Path) -> None:
-    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+    from triage_app.core.triage.vocabulary import Vocabulary, default_vocabulary
 
     shipped = default_vocabulary()
     older = Vocabulary.from_rows(shipped.to_rows()[:-25])  # what an earlier release shipped
@@ -131,7 +131,7 @@ def test_unedited_shipped_vocabulary_follows_a_new_release(tmp_path: Path) -> No
 
 
 def test_an_edited_vocabulary_is_never_replaced(tmp_path: Path) -> None:
-    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+    from triage_app.core.triage.vocabulary import Vocabulary, default_vocabulary
 
     shipped = default_vocabulary()
     kb = open_knowledge_base(tmp_path / "k.db")
@@ -147,7 +147,7 @@ def test_an_edited_vocabulary_is_never_replaced(tmp_path: Path) -> None:
 
 
 def test_services_refresh_the_shipped_vocabulary_on_open(tmp_path: Path) -> None:
-    from triage_app.core.vocabulary import Vocabulary, default_vocabulary
+    from triage_app.core.triage.vocabulary import Vocabulary, default_vocabulary
     from triage_app.services import build_services
 
     shipped = default_vocabulary()
@@ -266,7 +266,7 @@ def test_a_corrupt_file_that_cannot_be_moved_aside_is_a_storage_error(
 
 
 def test_policy_import_carries_the_vocabulary_of_a_renamed_bullet(tmp_path: Path) -> None:
-    from triage_app.core.policy import parse_policy
+    from triage_app.core.knowledge.policy import parse_policy
     from triage_app.core.result import Match, TriageResult
     from triage_app.storage import corrections_repo
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from triage_app.core.release_csv import parse_release_csv
-from triage_app.core.releases import Release
+from triage_app.core.releases.release_csv import parse_release_csv
+from triage_app.core.releases.schedule import Release
 from triage_app.storage import policy_repo, releases_repo
 from triage_app.storage.database import migrate, open_knowledge_base
 from triage_app.storage.errors import ValidationError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.core.templates import TEMPLATE_NAMES, shipped_templates
+from triage_app.core.replies.templates import TEMPLATE_NAMES, shipped_templates
 from triage_app.storage import templates_repo
 from triage_app.storage.database import open_knowledge_base
 from triage_app.storage.errors import ValidationError

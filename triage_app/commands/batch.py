@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from triage_app.commands.history import save_to_history
 from triage_app.commands.output import read_input_file
-from triage_app.core.csv_cells import safe_dict
 from triage_app.core.files import atomic_text_writer
+from triage_app.core.replies.csv_cells import safe_dict
 from triage_app.core.result import TriageResult
-from triage_app.core.ticket_input import TicketInputError, check_ticket_text, looks_binary
+from triage_app.core.triage.ticket_input import TicketInputError, check_ticket_text, looks_binary
 
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext

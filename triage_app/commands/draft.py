@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app.commands.output import read_ticket
-from triage_app.core import export, redaction
-from triage_app.core.drafting import FIELD_NAMES, Drafter, DraftInputs
-from triage_app.core.ticket_input import TicketInputError
+from triage_app.core.replies import export, redaction
+from triage_app.core.replies.drafting import FIELD_NAMES, Drafter, DraftInputs
+from triage_app.core.triage.ticket_input import TicketInputError
 from triage_app.storage import templates_repo
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.output import read_input_file
-from triage_app.core.evaluation import (
+from triage_app.core.triage.evaluation import (
     SPLITS,
     EvaluationReport,
     LabelledFileError,

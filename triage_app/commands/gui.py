@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     from triage_app.cli import UsageError
     from triage_app.commands.output import read_ticket
-    from triage_app.core.ticket_input import TicketInputError
+    from triage_app.core.triage.ticket_input import TicketInputError
 
     text = None
     if args.ticket:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app.commands.output import read_input_file, write_output_file
-from triage_app.core import bundle
-from triage_app.core.bundle import BundleError
+from triage_app.core.knowledge import bundle
+from triage_app.core.knowledge.bundle import BundleError
 from triage_app.storage import bundle_repo, policy_repo
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def import_kb(args: argparse.Namespace, ctx: CommandContext) -> int:
 
 
 def reset_vocabulary(args: argparse.Namespace, ctx: CommandContext) -> int:
-    from triage_app.core.vocabulary import default_vocabulary
+    from triage_app.core.triage.vocabulary import default_vocabulary
 
     services = ctx.services()
     shipped = default_vocabulary()

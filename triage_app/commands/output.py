@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app.core.files import write_atomic  # noqa: F401  (re-exported for subcommands)
-from triage_app.core.releases import describe_days_left
+from triage_app.core.releases.schedule import describe_days_left
 from triage_app.core.result import VERDICT_LABELS, TriageResult
-from triage_app.core.ticket_input import decode_ticket
+from triage_app.core.triage.ticket_input import decode_ticket
 
 if TYPE_CHECKING:
-    from triage_app.core.policy import Policy
+    from triage_app.core.knowledge.policy import Policy
 
 
 PASTE_HINT = (

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app.commands.output import read_input_file
-from triage_app.core.policy import Policy, PolicyParseError, diff_policies, parse_policy
+from triage_app.core.knowledge.policy import Policy, PolicyParseError, diff_policies, parse_policy
 from triage_app.storage import policy_repo
 
 if TYPE_CHECKING:

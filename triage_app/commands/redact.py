@@ -1,6 +1,6 @@
 """`triage-app redact [FILE|-] [--personal] [-o OUT] [--list]`: mask a log before pasting it anywhere.
 
-The same engine as the preview before copy and export (core/redaction.py). It needs no knowledge
+The same engine as the preview before copy and export (core/replies/redaction.py). It needs no knowledge
 base, so it works on any machine and with a read-only or damaged one.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from triage_app.commands.output import read_input_file, write_output_file
-from triage_app.core import redaction
-from triage_app.core.ticket_input import TicketInputError, decode_ticket
+from triage_app.core.replies import redaction
+from triage_app.core.triage.ticket_input import TicketInputError, decode_ticket
 
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext

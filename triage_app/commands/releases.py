@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triage_app.commands.output import read_input_file, write_output
-from triage_app.core.release_csv import ReleaseCsvError, export_release_csv, parse_release_csv
-from triage_app.core.releases import (
+from triage_app.core.releases.release_csv import (
+    ReleaseCsvError,
+    export_release_csv,
+    parse_release_csv,
+)
+from triage_app.core.releases.schedule import (
     STATUSES,
     UNKNOWN,
     Schedule,

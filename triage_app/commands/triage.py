@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from triage_app.commands.history import save_to_history
 from triage_app.commands.output import read_ticket, render_result
-from triage_app.core.ticket_input import TicketInputError
+from triage_app.core.triage.ticket_input import TicketInputError
 
 if TYPE_CHECKING:
     from triage_app.cli import CommandContext

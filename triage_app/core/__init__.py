@@ -1,1 +1,1 @@
-"""Qt-free domain: policy, matching, versions, releases, drafting, redaction."""
+"""Qt-free domain, by question: triage/ (is it ours?), releases/ (still supported?), replies/ (what do I reply?), knowledge/ (the policy and KB rules)."""

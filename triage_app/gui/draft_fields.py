@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 if TYPE_CHECKING:  # drafting is imported on use: these fields are built before the first paint
     from PySide6.QtGui import QResizeEvent
 
-    from triage_app.core.drafting import DraftInputs
+    from triage_app.core.replies.drafting import DraftInputs
 
 
 MIN_FIELD_WIDTH = 60
@@ -73,7 +73,7 @@ class DraftFields(QWidget):
         return edit
 
     def inputs(self, verdict: str = "", bullet: str = "") -> DraftInputs:
-        from triage_app.core.drafting import DraftInputs
+        from triage_app.core.replies.drafting import DraftInputs
 
         return DraftInputs(
             customer_name=self.customer.text(),

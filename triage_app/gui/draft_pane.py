@@ -12,7 +12,7 @@ from triage_app.core.verdicts import SPANS_BOTH, VERDICT_LABELS
 from triage_app.gui.theme import STATUS_LABELS, section_title
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
-    from triage_app.core.policy import Policy
+    from triage_app.core.knowledge.policy import Policy
     from triage_app.core.result import TriageResult, VersionMention
 
 

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QDialog, QMenuBar, QStatusBar
 
-    from triage_app.core import redaction
-    from triage_app.core.drafting import Drafter
-    from triage_app.core.export import OutgoingMessage
+    from triage_app.core.replies import redaction
+    from triage_app.core.replies.drafting import Drafter
+    from triage_app.core.replies.export import OutgoingMessage
     from triage_app.gui.draft_pane import DraftPane
     from triage_app.gui.history_recorder import HistoryRecorder
     from triage_app.gui.settings import GuiSettings
@@ -63,7 +63,7 @@ SETTING_PERSONAL = "redact_personal"
 
 def _filters() -> dict[str, str]:
     """File dialog filters by export format."""
-    from triage_app.core import export
+    from triage_app.core.replies import export
 
     return {fmt: export.FORMAT_LABELS[fmt] for fmt in export.FORMATS}
 
@@ -129,7 +129,7 @@ class DraftActions(QObject):
     # -------------------------------------------------------------- draft composition
 
     def _drafter(self) -> Drafter | None:
-        from triage_app.core.drafting import Drafter
+        from triage_app.core.replies.drafting import Drafter
 
         services = self.window.services
         step = services.triage.draft if services else None
@@ -161,8 +161,8 @@ class DraftActions(QObject):
     def outgoing(self, purpose: str) -> OutgoingMessage | None:
         """Agent notes stripped, the redaction preview, then body, subject and reference masked
         alike (core/export.outgoing_message); None when the engineer cancels."""
-        from triage_app.core import export, redaction
-        from triage_app.core.templates import strip_agent_notes
+        from triage_app.core.replies import export, redaction
+        from triage_app.core.replies.templates import strip_agent_notes
         from triage_app.gui.redaction_dialog import RedactionDialog
 
         text = strip_agent_notes(self.window.draft_pane.text())
@@ -215,7 +215,7 @@ class DraftActions(QObject):
     def export(self) -> None:
         import datetime as dt
 
-        from triage_app.core import export
+        from triage_app.core.replies import export
 
         window = self.window
         filters = _filters()

@@ -42,12 +42,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core import bundle
-from triage_app.core.bundle import Bundle, BundleDiff, BundleError
 from triage_app.core.files import write_text_or_error
+from triage_app.core.knowledge import bundle
+from triage_app.core.knowledge.bundle import Bundle, BundleDiff, BundleError
+from triage_app.core.replies.templates import TEMPLATE_LABELS
 from triage_app.core.result import VERDICT_LABELS
-from triage_app.core.templates import TEMPLATE_LABELS
-from triage_app.core.vocabulary import Vocabulary, VocabularyError
+from triage_app.core.triage.vocabulary import Vocabulary, VocabularyError
 from triage_app.gui.plain import plain_message, plain_tooltip
 from triage_app.gui.screen_fit import resize_to_fit
 from triage_app.gui.workers import ExcInfo, FileJob, FunctionWorker, report_unexpected
@@ -679,7 +679,7 @@ class KbEditor(QDialog):
         return self.apply_change(f"edit {product} {version}", ["releases"], change)
 
     def add_release(self, product: str, version: str, release_date: str, name: str = "") -> bool:
-        from triage_app.core.release_csv import ReleaseCsvError, parse_release_text
+        from triage_app.core.releases.release_csv import ReleaseCsvError, parse_release_text
 
         def change(db: Database) -> None:
             text = f"product,version,release_date,name\n{product},{version},{release_date},{name}\n"
@@ -703,7 +703,7 @@ class KbEditor(QDialog):
     def import_releases(self, path: Path) -> bool:
         """Start the import on the file worker (parse, one transaction, services rebuild);
         `fileJobFinished(ok)` follows. A bad file changes nothing and names file, line, field."""
-        from triage_app.core.release_csv import ReleaseCsvError, parse_release_csv
+        from triage_app.core.releases.release_csv import ReleaseCsvError, parse_release_csv
 
         def job() -> tuple[Bundle, Any]:
             try:
@@ -724,7 +724,7 @@ class KbEditor(QDialog):
 
     def export_releases(self, path: Path) -> bool:
         """Start the export on the file worker; `fileJobFinished(ok)` follows."""
-        from triage_app.core.release_csv import export_release_csv
+        from triage_app.core.releases.release_csv import export_release_csv
 
         def job() -> str:
             return write_text_or_error(

@@ -735,7 +735,7 @@ class MainWindow(QMainWindow):
 
     def _import_release_file(self, path: Path) -> str:
         """Runs on the releases view's worker thread: no widgets, no settings here."""
-        from triage_app.core.release_csv import parse_release_csv
+        from triage_app.core.releases.release_csv import parse_release_csv
         from triage_app.storage import releases_repo
 
         services = self.services

@@ -13,7 +13,7 @@ from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import SIDE_LABELS, STATUS_LABELS, status_colour, underline_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
-    from triage_app.core.policy import Policy
+    from triage_app.core.knowledge.policy import Policy
     from triage_app.core.result import Match, VersionMention
 
 Index = QModelIndex | QPersistentModelIndex

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core import redaction
+from triage_app.core.replies import redaction
 
 
 class RedactionDialog(QDialog):
@@ -120,7 +120,7 @@ class RedactionDialog(QDialog):
             self.heading.setText("Nothing to mask was found.")
         self.preview.setPlainText(self.outgoing())
         if self.subject_from is not None:
-            from triage_app.core.export import outgoing_message
+            from triage_app.core.replies.export import outgoing_message
 
             ref, ticket = self.subject_from
             allow = (*self.allow, *self.sent_as_is())

@@ -75,7 +75,7 @@ class ReleasePanel(QWidget):
 def _worst(versions: Sequence[VersionMention]) -> str:
     """One line naming every version that needs action, worst first, so the answer is visible
     without reading the table; else the best news there is."""
-    from triage_app.core.support_summary import join_words, needing_action, support_words
+    from triage_app.core.releases.support_summary import join_words, needing_action, support_words
 
     urgent = needing_action(versions)
     if urgent:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from triage_app.core.releases import STATUSES, Schedule, parse_version
+from triage_app.core.releases.schedule import STATUSES, Schedule, parse_version
 from triage_app.gui.plain import plain_message
 from triage_app.gui.schedule_model import (
     ReleasesFilterProxy,

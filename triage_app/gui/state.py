@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     # core.policy (hashlib, regexes) loads with the services, after first paint
-    from triage_app.core.policy import Policy
+    from triage_app.core.knowledge.policy import Policy
     from triage_app.core.result import TriageResult
 
 

@@ -150,7 +150,9 @@ class TicketEditor(QPlainTextEdit):
         A long paste is cleaned on a worker thread and lands when ready (pasteLanded); a ticket
         longer than PREVIEW_CHARS is then shown as a preview (previewChanged)."""
         if len(text) <= ASYNC_CLEAN_CHARS and self._full is None:
-            from triage_app.core.ticket_input import clean_pasted_text  # first paste: after paint
+            from triage_app.core.triage.ticket_input import (
+                clean_pasted_text,  # first paste: after paint
+            )
 
             self._clean_seq += 1  # a long paste still being cleaned is overtaken by this one
             self._cleaning = False
@@ -182,7 +184,7 @@ class TicketEditor(QPlainTextEdit):
         from triage_app.gui.workers import FunctionWorker
 
         def job() -> tuple[str, int, int, int]:
-            from triage_app.core.ticket_input import clean_pasted_text
+            from triage_app.core.triage.ticket_input import clean_pasted_text
 
             cleaned = clean_pasted_text(text)
             caret = len(before) + len(cleaned.text)

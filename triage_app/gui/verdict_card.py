@@ -26,7 +26,7 @@ from triage_app.gui.plain import plain_tooltip
 from triage_app.gui.theme import section_title, verdict_colour
 
 if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, after first paint
-    from triage_app.core.policy import Policy
+    from triage_app.core.knowledge.policy import Policy
     from triage_app.core.result import TriageResult
 
 LOW_CONFIDENCE = 0.5  # below this the card asks the engineer to check the verdict

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from triage_app import __version__
-from triage_app.core import kb_rules
-from triage_app.core.bundle import (
+from triage_app.core.knowledge import kb_rules
+from triage_app.core.knowledge.bundle import (
     OPTIONAL_SECTIONS,
     SECTIONS,
     Bundle,
@@ -19,7 +19,7 @@ from triage_app.core.bundle import (
     Section,
     diff,
 )
-from triage_app.core.policy import SIDES
+from triage_app.core.knowledge.policy import SIDES
 from triage_app.storage import history_repo, templates_repo
 from triage_app.storage.errors import ValidationError
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from triage_app.core import kb_rules
-from triage_app.core.csv_cells import safe_dict
+from triage_app.core.knowledge import kb_rules
+from triage_app.core.replies.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
 from triage_app.storage.history_snippets import SnippetMaker, quoted_words
 from triage_app.storage.reader import Queryable

@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from triage_app.core import defaults
-from triage_app.core.vocabulary import default_vocabulary
+from triage_app.core.knowledge import defaults
+from triage_app.core.triage.vocabulary import default_vocabulary
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

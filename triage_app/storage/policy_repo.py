@@ -7,10 +7,10 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from triage_app.core import kb_rules
-from triage_app.core.policy import Bullet, Policy, PolicyDiff, diff_policies
-from triage_app.core.releases import DEFAULT_SUPPORT_MONTHS
-from triage_app.core.vocabulary import Vocabulary, VocabularyError
+from triage_app.core.knowledge import kb_rules
+from triage_app.core.knowledge.policy import Bullet, Policy, PolicyDiff, diff_policies
+from triage_app.core.releases.schedule import DEFAULT_SUPPORT_MONTHS
+from triage_app.core.triage.vocabulary import Vocabulary, VocabularyError
 from triage_app.storage.reader import Queryable
 
 if TYPE_CHECKING:

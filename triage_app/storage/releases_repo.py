@@ -7,10 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from triage_app.core import defaults, kb_rules
-from triage_app.core.policy import Policy
-from triage_app.core.release_csv import parse_release_csv
-from triage_app.core.releases import DEFAULT_ENDING_SOON_DAYS, Release, Schedule, version_key
+from triage_app.core.knowledge import defaults, kb_rules
+from triage_app.core.knowledge.policy import Policy
+from triage_app.core.releases.release_csv import parse_release_csv
+from triage_app.core.releases.schedule import (
+    DEFAULT_ENDING_SOON_DAYS,
+    Release,
+    Schedule,
+    version_key,
+)
 from triage_app.storage import policy_repo
 from triage_app.storage.errors import ValidationError
 from triage_app.storage.reader import Queryable

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from triage_app.core.engine import TriageEngine
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.model import MODEL_FILE, ModelError, VerdictModel
 from triage_app.storage import corrections_repo
 from triage_app.storage.database import KnowledgeBase

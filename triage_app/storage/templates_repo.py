@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from triage_app.core import templates as tpl
+from triage_app.core.replies import templates as tpl
 from triage_app.storage.errors import ValidationError
 from triage_app.storage.reader import Queryable
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from triage_app.core.defaults import default_policy
-from triage_app.core.engine import TriageEngine
+from triage_app.core.knowledge.defaults import default_policy
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.learned import LearnedTriage
-from triage_app.core.vocabulary import default_vocabulary
+from triage_app.core.triage.vocabulary import default_vocabulary
 from triage_app.storage.team_model import shipped_model
 
 

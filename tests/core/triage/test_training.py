@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from triage_app.core.defaults import default_policy
-from triage_app.core.engine import TriageEngine
+from triage_app.core.knowledge.defaults import default_policy
 from triage_app.core.triage.corpus import (
     CorpusError,
     Example,
@@ -18,11 +17,12 @@ from triage_app.core.triage.corpus import (
     read_examples,
     shipped_corpus_dir,
 )
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.learned import LearnedTriage
 from triage_app.core.triage.logistic import SparseRows, fit_binary
 from triage_app.core.triage.model import VerdictModel
 from triage_app.core.triage.training import dump_model, fit_model
-from triage_app.core.vocabulary import default_vocabulary
+from triage_app.core.triage.vocabulary import default_vocabulary
 from triage_app.storage.team_model import shipped_model
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_tickets.jsonl"

@@ -1,1 +1,1 @@
-"""Is it ours? The learned verdict: features, the model, its training and its evaluation."""
+"""Is it ours? Reading the ticket, the vocabulary and rules engine, the learned verdict, its training and evaluation."""

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from triage_app.core.engine import TriageEngine
-from triage_app.core.evaluation import EvaluationReport, LabelledTicket, evaluate_results
 from triage_app.core.result import TriageResult
 from triage_app.core.triage.corpus import FOLDS, Example
+from triage_app.core.triage.engine import TriageEngine
+from triage_app.core.triage.evaluation import EvaluationReport, LabelledTicket, evaluate_results
 from triage_app.core.triage.learned import LearnedTriage
 from triage_app.core.triage.logistic import SparseRows, fit_binary
 from triage_app.core.triage.model import VerdictModel

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from triage_app.core.result import TriageResult
-from triage_app.core.text import CODE, EXCEPTION, LOG, PreparedText, prepare
+from triage_app.core.triage.text import CODE, EXCEPTION, LOG, PreparedText, prepare
 from triage_app.core.verdicts import OUT_OF_SCOPE
 
 # The customer's question and the first screens of a log carry the verdict; the model reads this

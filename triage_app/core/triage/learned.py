@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from triage_app.core.engine import TriageEngine
 from triage_app.core.result import Evidence, Match, TriageResult
-from triage_app.core.text import ASK, CODE, EXCEPTION, LOG, TITLE
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.features import Features, extract
 from triage_app.core.triage.model import (
     BULLET_PREFIX,
@@ -16,6 +15,7 @@ from triage_app.core.triage.model import (
     VerdictModel,
     verdict_weights,
 )
+from triage_app.core.triage.text import ASK, CODE, EXCEPTION, LOG, TITLE
 from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR, VERDICT_LABELS
 
 # A bullet is offered when the model gives it at least this probability (the first three always).

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from triage_app.core.engine import TriageEngine
 from triage_app.core.triage.corpus import FOLDS, Example
+from triage_app.core.triage.engine import TriageEngine
 from triage_app.core.triage.features import extract, is_prefect_feature
 from triage_app.core.triage.logistic import SparseRows, fit_binary, fit_softmax_small
 from triage_app.core.triage.model import (

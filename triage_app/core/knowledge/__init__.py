@@ -1,0 +1,1 @@
+"""What the team knows: the support policy, shipped defaults, KB value rules and bundles."""

@@ -1,0 +1,1 @@
+"""What do I reply? Templates, drafting, redaction of secrets, export and safe CSV cells."""
