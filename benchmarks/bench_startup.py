@@ -23,7 +23,7 @@ from pathlib import Path
 # filter sits on that window only (installed when it is shown): an application-wide Python event
 # filter would make PySide6 wrap every internal object that receives an event, a cost neither a
 # real start nor the bare reference has. The app child then starts exactly as `triage-app` does
-# (cli.main with no arguments -> gui.main.run_gui, which reuses this QApplication).
+# (cli.main with no arguments -> gui.launch.run_gui, which reuses this QApplication).
 _CHILD = """
 import os, resource, sys
 #PRELUDE
@@ -52,7 +52,7 @@ def show_and_watch(window):
 
 if sys.argv[1] == "ready":
     # Ready to triage: the services are in place (the first triage needs nothing more).
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.main.main_window import MainWindow
 
     _set_services = MainWindow.set_services
 

@@ -49,6 +49,6 @@ def test_a_read_only_knowledge_base_is_opened_read_only_with_the_teams_data(
     assert any("read-only" in n and "not saved" in n for n in services.notices)
     with pytest.raises(DatabaseReadOnly, match="read-only"), services.kb.transaction() as db:
         db.execute("delete from releases")
-    from triage_app.gui.kb_status import describe_kb
+    from triage_app.gui.knowledge.kb_status import describe_kb
 
     assert "not saved" in describe_kb(services).location  # the status bar says what is lost

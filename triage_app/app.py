@@ -10,17 +10,17 @@ from triage_app import paths
 from triage_app.services import build_gui_services
 
 if TYPE_CHECKING:
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.main.main_window import MainWindow
 
 
 def build_main_window(data_dir: Path, today: dt.date | None = None) -> MainWindow:
     """The main window wired to the knowledge base in `data_dir`, services loaded before returning.
 
-    `triage-app` itself builds the same window through gui.main, loading the services on a worker
+    `triage-app` itself builds the same window through gui.launch, loading the services on a worker
     thread after the window is shown. PySide6 is imported here, not at module level, so the CLI
     never pays for Qt.
     """
-    from triage_app.gui.main_window import MainWindow
+    from triage_app.gui.main.main_window import MainWindow
 
     window = MainWindow(
         paths.data_dir(data_dir), today, load_services=lambda: build_gui_services(data_dir, today)

@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_gui(parser: argparse.ArgumentParser | None, ctx: CommandContext) -> int:
     """Run the GUI; without PySide6, print the help (`parser`, built here when not given)."""
     try:
-        from triage_app.gui.main import run_gui
+        from triage_app.gui.launch import run_gui
     except ImportError:
         (parser or build_parser([])).print_help()
         return 0

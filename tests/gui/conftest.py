@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from triage_app.app import build_main_window
-from triage_app.gui.main_window import MainWindow
+from triage_app.gui.main.main_window import MainWindow
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -99,6 +99,6 @@ def _release_clipboard_at_exit() -> Iterator[None]:
     from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is not None:
-        from triage_app.gui.export_actions import release_clipboard
+        from triage_app.gui.main.export_actions import release_clipboard
 
         release_clipboard()

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QLabel, QSplitter
 from pytestqt.qtbot import QtBot
 
 from benchmarks.bench_startup import child_script
-from triage_app.gui import lazy_qt, models
+from triage_app.gui.main import models
+from triage_app.gui.shared import lazy_qt
 
 
 def test_role_numbers_are_qts() -> None:

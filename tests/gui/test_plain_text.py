@@ -14,14 +14,14 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import Dialogs
 from triage_app.core.knowledge.policy import parse_policy
 from triage_app.core.result import Match, TriageResult, VersionMention
-from triage_app.gui.highlights import Highlight
-from triage_app.gui.history_view import HistoryTableModel
-from triage_app.gui.kb_status import KbInfo
-from triage_app.gui.main_window import MainWindow
-from triage_app.gui.models import MatchListModel, VersionTableModel
-from triage_app.gui.release_panel import ReleasePanel
-from triage_app.gui.ticket_editor import TicketEditor
-from triage_app.gui.verdict_card import VerdictCard
+from triage_app.gui.history.history_view import HistoryTableModel
+from triage_app.gui.knowledge.kb_status import KbInfo
+from triage_app.gui.main.highlights import Highlight
+from triage_app.gui.main.main_window import MainWindow
+from triage_app.gui.main.models import MatchListModel, VersionTableModel
+from triage_app.gui.main.release_panel import ReleasePanel
+from triage_app.gui.main.ticket_editor import TicketEditor
+from triage_app.gui.main.verdict_card import VerdictCard
 from triage_app.storage.history_repo import HistoryEntry
 
 HOSTILE = "<b>x</b><img src=y>"
@@ -152,7 +152,7 @@ def test_history_delete_question_escapes_the_ticket(
     qtbot: QtBot, window: MainWindow, dialogs: Dialogs
 ) -> None:
     from tests.gui.conftest import triage_and_wait
-    from triage_app.gui.history_view import HistoryView
+    from triage_app.gui.history.history_view import HistoryView
 
     triage_and_wait(qtbot, window, f"{HOSTILE} prefect-server helm chart values")
     window.show_history()

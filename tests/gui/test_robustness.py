@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 from tests.gui.conftest import TODAY, Dialogs
 from triage_app.app import build_main_window
 from triage_app.core.triage.ticket_input import LONG_LINE, clean_pasted_text
-from triage_app.gui.error_handler import ErrorHandler
-from triage_app.gui.main_window import MainWindow
-from triage_app.gui.workers import TriageRunner
+from triage_app.gui.main.main_window import MainWindow
+from triage_app.gui.shared.error_handler import ErrorHandler
+from triage_app.gui.shared.workers import TriageRunner
 
 
 def test_corrupt_database_at_start_is_kept_and_the_app_opens(

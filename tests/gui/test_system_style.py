@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import TODAY
-from triage_app.gui.main_window import MainWindow
+from triage_app.gui.main.main_window import MainWindow
 
 
 @pytest.fixture

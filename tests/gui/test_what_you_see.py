@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import SPANS_BOTH_TICKET, triage_and_wait
-from triage_app.gui.main_window import MainWindow
-from triage_app.gui.theme import contrast_ratio
+from triage_app.gui.main.main_window import MainWindow
+from triage_app.gui.shared.theme import contrast_ratio
 
 LONG_TICKET = (
     "Our question: the worker pods crashloop after the Helm chart upgrade, is that ours?\n\n"

@@ -18,7 +18,7 @@ PROBE = """
 import sys
 from pathlib import Path
 from triage_app.services import build_gui_services
-from triage_app.gui.kb_status import describe_kb
+from triage_app.gui.knowledge.kb_status import describe_kb
 
 services = build_gui_services(Path(sys.argv[1]))
 describe_kb(services)

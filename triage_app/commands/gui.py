@@ -30,6 +30,6 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             text = read_ticket(args.ticket)
         except TicketInputError as exc:
             raise UsageError(str(exc)) from None
-    from triage_app.gui.main import run_gui
+    from triage_app.gui.launch import run_gui
 
     return run_gui(ctx.data_dir, ctx.today, ticket_text=text)

@@ -1,1 +1,1 @@
-"""PySide6 widgets, dialogs, item models and workers; the only package that imports Qt."""
+"""PySide6 only, by window: main/, history/, knowledge/, releases/, and shared/ for what they share; launch.py starts it."""

@@ -1,0 +1,1 @@
+"""The main window: ticket, verdict card, draft and release panel, with its autosave and drafting area."""
