@@ -93,7 +93,7 @@ def test_history_search_reads_the_knowledge_base_without_building_the_engine(
 WRITER = """
 import sys
 from pathlib import Path
-from triage_app.app import build_services
+from triage_app.services import build_services
 from triage_app.storage import history_repo
 
 services = build_services(Path(sys.argv[1]))

@@ -1,4 +1,4 @@
-"""History: the recorder that keeps the window's triage saved, and the History window (search, filters)."""
+"""The History window: search, filters, reopening a ticket and export (the recorder is history_recorder)."""
 
 from __future__ import annotations
 
