@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, aft
     from triage_app.core.result import Match, VersionMention
 
 Index = QModelIndex | QPersistentModelIndex
-# Qt's role numbers as plain ints (pinned against Qt.ItemDataRole by tests/gui/test_models.py):
+# Qt's role numbers as plain ints (pinned against Qt.ItemDataRole by tests/gui/test_lazy_qt.py):
 # reading them from Qt at import would build the Qt namespace before the first paint (lazy_qt).
 DISPLAY_ROLE = 0
 USER_ROLE = 0x0100
