@@ -53,16 +53,15 @@ def _is_special(info: os.stat_result | None) -> bool:
     return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
 
 
-def _write_in_place(path: Path, payload: bytes) -> None:
-    with open(path, "wb") as fh:  # a device or FIFO: no rename, no truncate beyond open's own
-        fh.write(payload)
-
-
-def _write_temp(folder: Path, name: str, payload: bytes, mode: int) -> str:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+@contextlib.contextmanager
+def _temp_beside(target: Path, mode: int) -> Iterator[tuple[BinaryIO, str]]:
+    """A temporary file in `target`'s folder: on leaving the block it is on disk (fsync) with
+    `mode`; if the block fails it is removed. The caller renames or links it into place."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh, tmp
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)  # mkstemp made it 0600
@@ -70,7 +69,6 @@ def _write_temp(folder: Path, name: str, payload: bytes, mode: int) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return tmp
 
 
 def _keep_owner(tmp: str, info: os.stat_result) -> None:
@@ -116,14 +114,9 @@ def _replacing(path: Path) -> Iterator[BinaryIO]:
         # A shell's `>` refuses a file we may not write; a rename would quietly replace it.
         raise PermissionError(13, "Permission denied", str(path))
     mode = stat.S_IMODE(info.st_mode) if info is not None else _umask_mode()
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    with _temp_beside(target, mode) as (fh, tmp):
+        yield fh
     try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)  # mkstemp made it 0600
         if info is not None:
             _keep_owner(tmp, info)
         os.replace(tmp, target)
@@ -144,12 +137,13 @@ def write_new_atomic(path: Path, data: str | bytes, encoding: str = "utf-8") -> 
     target = _target(path)
     info = _existing(target)
     if _is_special(info):
-        _write_in_place(target, payload)
+        with open(target, "wb") as special:  # a device or FIFO: no rename
+            special.write(payload)
         return
     if info is not None:
         raise FileExistsError(17, "File exists", str(path))
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp = _write_temp(folder, target.name, payload, _umask_mode())
+    with _temp_beside(target, _umask_mode()) as (fh, tmp):
+        fh.write(payload)
     try:
         try:
             os.link(tmp, target)
