@@ -129,6 +129,20 @@ def undo_correction(db: Database, correction_id: int) -> bool:
     return True
 
 
+def stamp(db: Queryable) -> tuple[object, ...]:
+    """What changes whenever a correction is added, changed or forgotten, without reading the
+    tickets: each correction's id, verdict and bullet (a few bytes each)."""
+    row = next(
+        iter(
+            db.query(
+                "select count(*) as n, coalesce(group_concat(id || ':' || verdict || ':' || "
+                f"coalesce(bullet, ''), '|'), '') as v from (select id, verdict, bullet from {CORRECTIONS} order by id)"
+            )
+        )
+    )
+    return (row["n"], row["v"])
+
+
 def _inserted_id(pk: object) -> int:
     """The rowid sqlite-utils reports after an insert (never None for our integer keys)."""
     assert isinstance(pk, int), pk

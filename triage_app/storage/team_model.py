@@ -66,6 +66,7 @@ class TeamModels:
         self._key = ""  # the corrections the current model learned ("" = none)
         self._count = 0
         self._fitting: str | None = None
+        self._stamp: tuple[object, ...] | None = None
         self._idle = threading.Event()
         self._idle.set()
         self.last_error: str | None = None
@@ -84,8 +85,15 @@ class TeamModels:
         return self._fitting is not None
 
     def current(self) -> VerdictModel:
+        # Every triage asks; the corrections' texts are read only when the cheap stamp (count,
+        # newest id, last update) moved, not once per ticket.
+        with self.kb.lock:
+            stamp = corrections_repo.stamp(self.kb.reader)
+        if stamp == self._stamp:
+            return self._model
         rows = self._read_corrections()
         key = _key(rows)
+        self._stamp = stamp
         with self._guard:
             if key == self._key or key == self._fitting:
                 return self._model
