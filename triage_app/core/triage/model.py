@@ -77,6 +77,9 @@ class VerdictModel:
                 raise
             raise ModelError(f"malformed model file ({exc})") from None
         self._head_pos = {h: i for i, h in enumerate(self.head_names)}
+        self._memo: tuple[Mapping[str, float], tuple[list[int], list[float], list[str]]] | None = (
+            None
+        )
         self.bullet_titles = tuple(
             h[len(BULLET_PREFIX) :] for h in self.head_names if h.startswith(BULLET_PREFIX)
         )
@@ -91,6 +94,12 @@ class VerdictModel:
             raise ModelError(f"{path}: cannot read the model ({exc})") from None
 
     def _known(self, values: Mapping[str, float]) -> tuple[list[int], list[float], list[str]]:
+        """The ticket's features this model knows: columns, values, names. One triage asks several
+        times (prediction, explanation, bullet evidence) for the same values: the last answer is
+        kept, as one tuple, so a thread that races another only computes it again."""
+        memo = self._memo
+        if memo is not None and memo[0] is values:
+            return memo[1]
         index = self._index
         cols: list[int] = []
         xs: list[float] = []
@@ -101,6 +110,7 @@ class VerdictModel:
                 cols.append(i)
                 xs.append(x)
                 names.append(name)
+        self._memo = (values, (cols, xs, names))
         return cols, xs, names
 
     @staticmethod
