@@ -124,12 +124,12 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
         lexical = services.engine.lexical
         progress("baselines for the test sets, trained on the corpus")
         majority = majority_label(examples)
-        tfidf = TfidfBaseline(examples, featurize(examples, lexical))
+        tfidf = TfidfBaseline(examples, featurize([e.text for e in examples], lexical))
         with_team = services.engine
         corrections = with_team.models.corrections if hasattr(with_team, "models") else 0
         systems: dict[str, Any] = {
             "majority": lambda _t: TriageResult(majority, 1.0),
-            "tfidf_logreg": lambda t: tfidf.triage(featurize([_as_example(t)], lexical)[0]),
+            "tfidf_logreg": lambda t: tfidf.triage(featurize([t], lexical)[0]),
             "v1_rules": lexical.triage,
             "learned": with_team.base_only().triage,
         }
@@ -153,12 +153,6 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
     else:
         print("\n".join(text).rstrip())
     return 0
-
-
-def _as_example(text: str) -> Any:
-    from triage_app.core.triage.corpus import Example
-
-    return Example("t", text, "in_scope", (), 1.0, "t", "test")
 
 
 def _section(

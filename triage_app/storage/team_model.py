@@ -67,9 +67,6 @@ class TeamModels:
         self._count = 0
         self._fitting: str | None = None
         self._stamp: tuple[object, ...] | None = None
-        self._idle = threading.Event()
-        self._idle.set()
-        self.last_error: str | None = None
 
     def adopt(self, lexical: TriageEngine) -> TeamModels:
         """Keep this model (and any refit in flight) for services rebuilt after a KB edit."""
@@ -79,10 +76,6 @@ class TeamModels:
     @property
     def corrections(self) -> int:
         return self._count
-
-    @property
-    def refitting(self) -> bool:
-        return self._fitting is not None
 
     def current(self) -> VerdictModel:
         # Every triage asks; the corrections' texts are read only when the cheap stamp (count,
@@ -105,7 +98,6 @@ class TeamModels:
                 self._model, self._key, self._count = cached, key, len(rows)
                 return self._model
             self._fitting = key
-            self._idle.clear()
         if self.background:
             threading.Thread(
                 target=self._refit, args=(rows, key), name="refit-verdict-model", daemon=True
@@ -113,10 +105,6 @@ class TeamModels:
             return self._model
         self._refit(rows, key)
         return self._model
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until no refit is running (tests, and commands that must see the new model)."""
-        return self._idle.wait(timeout)
 
     def _read_corrections(self) -> list[tuple[int, str, str, str | None]]:
         with self.kb.lock:
@@ -152,16 +140,13 @@ class TeamModels:
         except Exception as exc:  # noqa: BLE001 - a failed refit keeps the previous model
             with self._guard:
                 self._fitting = None
-                self.last_error = f"could not learn from the corrections: {exc}"
-                self._idle.set()
+            # The previous model keeps triaging; the next change of the corrections tries again.
+            self.progress(f"could not learn from the corrections: {exc}")
             return
         with self._guard:
             if self._fitting == key:
                 self._model, self._key, self._count = model, key, len(rows)
                 self._fitting = None
-                self.last_error = None
-            if self._fitting is None:
-                self._idle.set()
 
     def _cache_path(self) -> Path | None:
         return None if self.kb.path is None else self.kb.path.parent / TEAM_MODEL_FILE

@@ -57,7 +57,7 @@ def cross_validate(
     """Fixed folds grouped by source thread; every system is trained on the same four folds."""
     titles = [b.title for b in engine.policy.bullets]
     progress(f"reading {len(examples)} tickets")
-    values = featurize(examples, engine)
+    values = featurize([e.text for e in examples], engine)
     tickets, kinds, rows = as_labelled(examples)
     folds = np.array([e.fold for e in examples])
     results: dict[str, list[TriageResult | None]] = {s: [None] * len(rows) for s in BASELINES}

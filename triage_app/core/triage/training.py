@@ -59,8 +59,9 @@ class Dataset:
         return np.array([e.weight for e in self.examples])
 
 
-def featurize(examples: Sequence[Example], engine: TriageEngine) -> list[dict[str, float]]:
-    return [extract(e.text, engine.triage(e.text)).values for e in examples]
+def featurize(texts: Sequence[str], engine: TriageEngine) -> list[dict[str, float]]:
+    """The model's features of each text (the lexical engine reads it first)."""
+    return [extract(text, engine.triage(text)).values for text in texts]
 
 
 def build_dataset(
@@ -136,7 +137,7 @@ def fit_model(
     """Train on `examples` and return the model as plain data (what VerdictModel loads)."""
     if values is None:
         progress(f"reading {len(examples)} tickets")
-        values = featurize(examples, engine)
+        values = featurize([e.text for e in examples], engine)
     data = build_dataset(examples, values)
     progress(f"{len(data.names)} features from {len(examples)} readings")
     infra_mask = np.array([not is_prefect_feature(n) for n in data.names])
