@@ -12,7 +12,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_tickets.jsonl"
 def test_training_twice_gives_the_same_bytes_and_the_app_uses_it(
     run_cli: CliRunner, tmp_path: Path
 ) -> None:
-    first, second = tmp_path / "a.json.gz", tmp_path / "b.json.gz"
+    first, second = tmp_path / "a.bin", tmp_path / "b.bin"
     proc = run_cli("train", str(SAMPLE), "-o", str(first))
     assert proc.returncode == 0, proc.stderr
     assert "cross-validation fold 5/5" in proc.stderr  # progress goes to stderr
@@ -21,7 +21,7 @@ def test_training_twice_gives_the_same_bytes_and_the_app_uses_it(
 
     # Without -o the model lands in the data folder, where the app picks it up.
     assert run_cli("train", str(SAMPLE)).returncode == 0
-    assert (tmp_path / "kb" / "verdict_model.json.gz").read_bytes() == first.read_bytes()
+    assert (tmp_path / "kb" / "verdict_model.bin").read_bytes() == first.read_bytes()
     listed = run_cli("triage", "--json", "--no-save", input="Prefect worker crashes after upgrade")
     assert listed.returncode == 0, listed.stderr
 

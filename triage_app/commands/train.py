@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "the app uses it instead of the shipped one.",
     )
     p.add_argument("corpus", nargs="*", metavar="CORPUS", help="corpus files or folders")
-    p.add_argument("-o", "--output", metavar="MODEL", help="where to write the model (.json.gz)")
+    p.add_argument("-o", "--output", metavar="MODEL", help="where to write the model (.bin)")
     p.set_defaults(func=run)
 
 

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from triage_app.core.triage.engine import TriageEngine
-from triage_app.core.triage.model import MODEL_FILE, ModelError, VerdictModel
+from triage_app.core.triage.model import LEGACY_MODEL_FILE, MODEL_FILE, ModelError, VerdictModel
 from triage_app.storage import corrections_repo
 from triage_app.storage.database import KnowledgeBase
 
 TEAM_MODEL_FILE = "team-" + MODEL_FILE
 TRAINED_MODEL_FILE = MODEL_FILE  # what `triage-app train` writes into the data folder
+LEGACY_TEAM_MODEL_FILE = "team-" + LEGACY_MODEL_FILE
 Progress = Callable[[str], None]
 # One refit at a time in a process: each takes both cores for seconds, and a newer set of
 # corrections makes a waiting one pointless (it checks before it starts).
@@ -27,7 +28,7 @@ _REFITS = threading.Lock()
 
 
 def shipped_model() -> VerdictModel:
-    """The model trained on the shipped corpus (resources/verdict_model.json.gz)."""
+    """The model trained on the shipped corpus (resources/verdict_model.bin)."""
     from importlib.resources import files
 
     return VerdictModel.load(Path(str(files("triage_app.resources") / MODEL_FILE)))
@@ -36,12 +37,13 @@ def shipped_model() -> VerdictModel:
 def base_model(data_dir: Path | None) -> tuple[VerdictModel, str]:
     """The team's own trained model when `triage-app train` wrote one, else the shipped one."""
     if data_dir is not None:
-        path = data_dir / TRAINED_MODEL_FILE
-        if path.is_file():
-            try:
-                return VerdictModel.load(path), f"trained model {path}"
-            except ModelError:
-                pass  # unreadable: the shipped model still triages
+        for name in (TRAINED_MODEL_FILE, LEGACY_MODEL_FILE):  # an earlier release's `train` too
+            path = data_dir / name
+            if path.is_file():
+                try:
+                    return VerdictModel.load(path), f"trained model {path}"
+                except ModelError:
+                    pass  # unreadable: the shipped model still triages
     return shipped_model(), "shipped model"
 
 
@@ -153,13 +155,19 @@ class TeamModels:
 
     def _load_cache(self, key: str) -> VerdictModel | None:
         path = self._cache_path()
-        if path is None or not path.is_file():
+        if path is None:
             return None
-        try:
-            model = VerdictModel.load(path)
-        except ModelError:
-            return None
-        return model if model.meta.get("corrections_key") == key else None
+        # An earlier release's cache (gzip'd) still counts: upgrading costs no refit.
+        for candidate in (path, path.with_name(LEGACY_TEAM_MODEL_FILE)):
+            if not candidate.is_file():
+                continue
+            try:
+                model = VerdictModel.load(candidate)
+            except ModelError:
+                continue
+            if model.meta.get("corrections_key") == key:
+                return model
+        return None
 
     def _save_cache(self, key: str, data: dict) -> None:
         from triage_app.core.triage.training import dump_model
@@ -172,6 +180,7 @@ class TeamModels:
             from triage_app.core.files import write_atomic
 
             write_atomic(path, dump_model(data))
+            path.with_name(LEGACY_TEAM_MODEL_FILE).unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written costs a refit next time, nothing else
 
