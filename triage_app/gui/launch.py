@@ -73,13 +73,14 @@ def run_gui(
     window.error_handler.install()
     window.show()
     window.load_services_after_first_paint()
-    # Work that can wait for the first paint: the icon (decoration, set a frame later) and the
-    # look for an orphaned autosave (file and lock I/O; after a crash it offers the work back).
-    window.after_first_paint(lambda: _set_icon(app))
-    window.after_first_paint(window.autosave.offer_recovery)
-    # The Qt namespace's enums, kept out of the first frame (lazy_qt), are built now, while the
-    # knowledge base loads, rather than when the first verdict is shown.
-    window.after_first_paint(lambda: Qt.Key)
+    # Work that can wait until the knowledge base is loaded (~100 ms after the first paint; on the
+    # GUI thread it would take the GIL from the loader): the icon (decoration), the look for an
+    # orphaned autosave (file and lock I/O; after a crash it offers the work back), and the Qt
+    # namespace's enums, kept out of the first frame (lazy_qt) and built before the first verdict
+    # is shown.
+    window.after_loading(lambda: _set_icon(app))
+    window.after_loading(window.autosave.offer_recovery)
+    window.after_loading(lambda: Qt.Key)
     if ticket_text:
         window.load_ticket(ticket_text)  # triaged as soon as the knowledge base is open
     try:

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._loader: FunctionWorker | None = None
         self._await_first_paint = False
         self._after_first_paint: list[Callable[[], object]] = []
+        self._after_loading: list[Callable[[], object]] | None = []
         self._requested: dict[int, tuple[str, int]] = {}  # seq -> (text, document revision)
         self._paste_notes: list[str] = []
         self._releases_view: ReleasesView | None = None
@@ -368,8 +369,10 @@ class MainWindow(QMainWindow):
             import sys
 
             self._loading_failed(sys.exc_info())  # type: ignore[arg-type]
+            self._loading_ended()
             return False
         self.set_services(services, info)
+        self._loading_ended()
         return True
 
     def load_services_async(self) -> None:
@@ -400,6 +403,20 @@ class MainWindow(QMainWindow):
         self._after_first_paint.append(callback)
         self._await_first_paint = True
 
+    def after_loading(self, callback: Callable[[], object]) -> None:
+        """Run `callback` on the event loop once loading the services ended, loaded or not: work
+        that can wait (icon, enum warm-up, crash recovery) then never competes with the loader
+        for the GIL. At once (queued) when loading already ended."""
+        if self._after_loading is None:
+            QTimer.singleShot(0, callback)
+        else:
+            self._after_loading.append(callback)
+
+    def _loading_ended(self) -> None:
+        callbacks, self._after_loading = self._after_loading or [], None
+        for callback in callbacks:
+            QTimer.singleShot(0, callback)
+
     def event(self, e: QEvent) -> bool:
         handled = super().event(e)
         if e.type() == QEvent.Type.Paint and self._await_first_paint:
@@ -413,6 +430,7 @@ class MainWindow(QMainWindow):
     def _on_services_loaded(self, _tag: int, payload: object) -> None:
         services, info = payload  # type: ignore[misc]
         self.set_services(services, info)
+        self._loading_ended()
         # Start-up read without sqlite-utils; the first write or window that needs it (history,
         # Knowledge Base) finds it imported here, on the loader thread, not on the GUI thread.
         self._loader_pool.start(lambda: services.kb.db)
@@ -420,6 +438,7 @@ class MainWindow(QMainWindow):
     @Slot(int, object)
     def _on_services_failed(self, _tag: int, exc: object) -> None:
         self._loading_failed(exc)  # type: ignore[arg-type]
+        self._loading_ended()
 
     def _loading_failed(self, exc: ExcInfo) -> None:
         self.kb_label.setText("No knowledge base: triage is unavailable")
