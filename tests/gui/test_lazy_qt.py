@@ -72,3 +72,20 @@ def test_first_paint_builds_no_qt_namespace(tmp_path: Path) -> None:
     assert words[:1] == ["painted"], out.stderr
     assert int(words[2]) > 0, "the probe saw no enum being created: it measures nothing"
     assert words[1] == "False", "something before the first paint used a Qt.* enum"
+
+
+def test_the_services_arrive_without_building_the_qt_namespace(tmp_path: Path) -> None:
+    """Ready to triage (the services set on the window) builds no Qt.* enum either: it is built
+    right after, from the deferred work (MainWindow.after_loading), not while the engineer waits."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", child_script(ENUM_SPY, '"Key" in created, len(created)'), "ready"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    words = out.stdout.split()
+    assert words[:1] == ["painted"], out.stderr
+    assert int(words[2]) > 0, "the probe saw no enum being created: it measures nothing"
+    assert words[1] == "False", "setting the services used a Qt.* enum"

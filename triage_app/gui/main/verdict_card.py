@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR, VERDICT_LABELS
 from triage_app.gui.main.models import MatchListModel
-from triage_app.gui.shared.lazy_qt import Qt, set_enum, show_plain
+from triage_app.gui.shared.lazy_qt import set_enum, show_plain
 from triage_app.gui.shared.plain import plain_tooltip
 from triage_app.gui.shared.theme import section_title, verdict_colour
 
@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # core.policy (hashlib, regexes) loads with the services, aft
 
 LOW_CONFIDENCE = 0.5  # below this the card asks the engineer to check the verdict
 _ENGINE_CHOICE = ""  # item data of the "as triaged" entries in both combos
+# Qt.ItemDataRole.ToolTipRole by value: the policy arrives before the Qt namespace's enums are
+# built (lazy_qt), and naming the role would build all 93 of them (15-25 ms) right then.
+_TOOLTIP_ROLE = 3
 
 
 def _swatch(colour: QColor, size: int = 12) -> QIcon:
@@ -203,7 +206,7 @@ class VerdictCard(QFrame):
                         self.bullet_combo.setItemData(
                             self.bullet_combo.count() - 1,
                             plain_tooltip(b.text),
-                            Qt.ItemDataRole.ToolTipRole,
+                            _TOOLTIP_ROLE,
                         )
             index = self.bullet_combo.findData(chosen)
             self.bullet_combo.setCurrentIndex(max(index, 0))
