@@ -517,3 +517,15 @@ def test_company_name_acme_is_not_certificate_evidence(engine):
         "Please add jane@acme-corp.example to our support account, bob left the company."
     )
     assert result.verdict == UNCLEAR
+
+
+def test_plain_word_terms_compile_as_the_general_path_would():
+    from triage_app.core.triage.engine import _compile, _compile_spelled
+
+    policy, vocabulary = default_policy(), default_vocabulary()
+    terms = [t for b in policy.bullets for _g, t in vocabulary.terms_for(b.title)]
+    terms += [t for ts in vocabulary.signals.values() for t in ts]
+    plain = [t for t in terms if t.text.replace(" ", "").isalpha() and t.text.islower()]
+    assert len(plain) > 1000  # the fast path is the common one
+    for term in terms:
+        assert _compile("bullets", "k", term) == _compile_spelled("bullets", "k", term), term
