@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,13 @@ def _set_icon(app: QApplication) -> None:
         pass
 
 
+def _resume_collection() -> None:
+    """The collector back on after start-up (cli.open_gui turns it off). What start-up built
+    lives as long as the window: frozen, so later collections (a big paste) do not rescan it."""
+    gc.freeze()
+    gc.enable()
+
+
 def run_gui(
     data_dir: Path | None, today: dt.date | None = None, ticket_text: str | None = None
 ) -> int:
@@ -78,6 +86,7 @@ def run_gui(
     # orphaned autosave (file and lock I/O; after a crash it offers the work back), and the Qt
     # namespace's enums, kept out of the first frame (lazy_qt) and built before the first verdict
     # is shown.
+    window.after_loading(_resume_collection)
     window.after_loading(lambda: _set_icon(app))
     window.after_loading(window.autosave.offer_recovery)
     window.after_loading(lambda: Qt.Key)
