@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from triage_app.core.knowledge import defaults, kb_rules
 from triage_app.core.knowledge.policy import Policy
-from triage_app.core.releases.release_csv import parse_release_csv
 from triage_app.core.releases.schedule import (
     DEFAULT_ENDING_SOON_DAYS,
     Release,
@@ -65,6 +64,8 @@ def create_table(db: Database) -> None:
 
 def seed_defaults(db: Database) -> None:
     """Write the shipped schedule (call inside a transaction)."""
+    from triage_app.core.releases.release_csv import parse_release_csv  # first run only
+
     data = defaults.resource(defaults.RELEASES_FILE).read_bytes()
     releases = parse_release_csv(data, defaults.RELEASES_FILE)
     _insert(db, releases, SHIPPED_SOURCE)

@@ -215,3 +215,13 @@ def test_plausible_line_knows_which_lines_a_product_can_have() -> None:
     assert not schedule.plausible_line("prefect", (3, 29))
     assert not schedule.plausible_line("prefect", (5, 2))
     assert schedule.plausible_line("unknown-product", (9, 9))
+
+
+def test_days_in_month_is_the_calendar_s():
+    import calendar
+
+    from triage_app.core.releases.schedule import _days_in_month
+
+    for year in (1900, 2000, 2023, 2024, 2100):
+        for month in range(1, 13):
+            assert _days_in_month(year, month) == calendar.monthrange(year, month)[1]

@@ -14,7 +14,6 @@ the command-line reader reads each character once (tests/core/test_redaction.py 
 
 from __future__ import annotations
 
-import base64
 import binascii
 import bisect
 import re
@@ -261,6 +260,8 @@ def _has_digit(value: str) -> bool:
 
 def _is_basic_credential(value: str) -> bool:
     """Basic auth is base64 of 'user:password'; 'Basic authentication' decodes to noise without ':'."""
+    import base64  # only when a "Basic ..." candidate is met
+
     padded = value + "=" * (-len(value) % 4)
     try:
         decoded = base64.b64decode(padded, validate=True).decode("utf-8")

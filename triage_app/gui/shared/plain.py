@@ -12,9 +12,10 @@ def plain_tooltip(text: str) -> str:
     """
     if not text:
         return ""
-    import html  # on use: this module is imported before the first paint
-
-    return "<qt>" + html.escape(text, quote=False).replace("\n", "<br>") + "</qt>"
+    # html.escape(text, quote=False), without importing html (1.3 ms on the way to the first
+    # triage: it loads the table of all HTML5 entities).
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<qt>" + escaped.replace("\n", "<br>") + "</qt>"
 
 
 def plain_message(text: str) -> str:
