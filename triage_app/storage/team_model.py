@@ -29,9 +29,9 @@ _REFITS = threading.Lock()
 
 def shipped_model() -> VerdictModel:
     """The model trained on the shipped corpus (resources/verdict_model.bin)."""
-    from importlib.resources import files
+    from triage_app.resources import shipped_file
 
-    return VerdictModel.load(Path(str(files("triage_app.resources") / MODEL_FILE)))
+    return VerdictModel.load(shipped_file(MODEL_FILE))
 
 
 def base_model(data_dir: Path | None) -> tuple[VerdictModel, str]:

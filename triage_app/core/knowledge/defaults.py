@@ -1,9 +1,8 @@
-"""The shipped defaults, read from package resources with importlib.resources."""
+"""The shipped defaults, read from the package's resource files."""
 
 from __future__ import annotations
 
-from importlib import resources
-from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from triage_app.core.knowledge.policy import Policy, parse_policy
 
@@ -11,9 +10,11 @@ POLICY_FILE = "support_scope.txt"
 RELEASES_FILE = "prefect_releases.csv"
 
 
-def resource(name: str) -> Traversable:
+def resource(name: str) -> Path:
     """A shipped resource file (works in editable installs, wheels and frozen builds alike)."""
-    return resources.files("triage_app.resources").joinpath(name)
+    from triage_app.resources import shipped_file
+
+    return shipped_file(name)
 
 
 def read_text(name: str) -> str:

@@ -47,6 +47,10 @@ class Prediction:
         return self.probabilities.get(self.verdict, 0.0)
 
 
+def _floats(values: Any) -> array:
+    return values if isinstance(values, array) and values.typecode == "f" else array("f", values)
+
+
 def _sigmoid(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -61,10 +65,13 @@ class VerdictModel:
         if not isinstance(data, Mapping) or data.get("format") != MODEL_FORMAT:
             raise ModelError("not a triage-app verdict model (or a newer format)")
         try:
-            names = [str(n) for n in data["features"]]
-            self._index = {n: i for i, n in enumerate(names)}
+            # A name that is not text never matches a feature (and one that cannot be a key is
+            # a TypeError below): no pass over the 16,000 names to check them.
+            names = data["features"]
+            self._index = dict(zip(names, range(len(names)), strict=True))
             self.head_names: tuple[str, ...] = tuple(str(h) for h in data["heads"])
-            self._coef = [array("f", data["heads"][h]["coef"]) for h in self.head_names]
+            # decode_model gives float32 arrays already: used as they are (no copy of 300,000).
+            self._coef = [_floats(data["heads"][h]["coef"]) for h in self.head_names]
             self._intercept = [float(data["heads"][h]["intercept"]) for h in self.head_names]
             if any(len(c) != len(names) for c in self._coef):
                 raise ModelError("a head's weights do not match the feature list")

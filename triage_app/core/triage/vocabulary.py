@@ -173,9 +173,9 @@ def load_vocabulary(toml_text: str) -> Vocabulary:
 
 def shipped_vocabulary_text() -> str:
     """The shipped vocabulary file as text (resources/vocabulary.toml), not parsed."""
-    from importlib import resources
+    from triage_app.resources import shipped_file
 
-    return resources.files("triage_app.resources").joinpath(VOCABULARY_FILE).read_text("utf-8")
+    return shipped_file(VOCABULARY_FILE).read_text("utf-8")
 
 
 _parsed: dict[str, Vocabulary] = {}
