@@ -57,12 +57,21 @@ enum.EnumType._create_ = spy
 """
 
 
-def test_first_paint_builds_no_qt_namespace(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("mode", "moment"),
+    [
+        ("app", "the first paint"),
+        # Ready to triage (the services set on the window): the namespace is built right after,
+        # from the deferred work (MainWindow.after_loading), not while the engineer waits.
+        ("ready", "setting the services"),
+    ],
+)
+def test_no_qt_namespace_until_ready(tmp_path: Path, mode: str, moment: str) -> None:
     """The Qt namespace costs ~15 ms of start-up (benchmarks/bench_startup.py); it is built after."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(tmp_path))
     out = subprocess.run(
-        # A real start (cli.main with no arguments) in a fresh process, stopped at its first paint.
-        [sys.executable, "-c", child_script(ENUM_SPY, '"Key" in created, len(created)'), "app"],
+        # A real start (cli.main with no arguments) in a fresh process, stopped at `moment`.
+        [sys.executable, "-c", child_script(ENUM_SPY, '"Key" in created, len(created)'), mode],
         capture_output=True,
         text=True,
         env=env,
@@ -71,21 +80,4 @@ def test_first_paint_builds_no_qt_namespace(tmp_path: Path) -> None:
     words = out.stdout.split()
     assert words[:1] == ["painted"], out.stderr
     assert int(words[2]) > 0, "the probe saw no enum being created: it measures nothing"
-    assert words[1] == "False", "something before the first paint used a Qt.* enum"
-
-
-def test_the_services_arrive_without_building_the_qt_namespace(tmp_path: Path) -> None:
-    """Ready to triage (the services set on the window) builds no Qt.* enum either: it is built
-    right after, from the deferred work (MainWindow.after_loading), not while the engineer waits."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TRIAGE_APP_DATA_DIR=str(tmp_path))
-    out = subprocess.run(
-        [sys.executable, "-c", child_script(ENUM_SPY, '"Key" in created, len(created)'), "ready"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    words = out.stdout.split()
-    assert words[:1] == ["painted"], out.stderr
-    assert int(words[2]) > 0, "the probe saw no enum being created: it measures nothing"
-    assert words[1] == "False", "setting the services used a Qt.* enum"
+    assert words[1] == "False", f"something before {moment} used a Qt.* enum"
