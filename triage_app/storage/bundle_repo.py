@@ -70,7 +70,9 @@ def _rows(db: Database, name: str) -> list[dict[str, Scalar]]:
         row = {k: v for k, v in r.items() if k not in spec.drop}
         if name == "history":
             # Stored deflated; a bundle carries it as JSON text, which history reads as well.
-            row["result_json"] = history_repo.result_text(row.get("result_json"))
+            row["result_json"] = history_repo.result_text(
+                row.get("result_json"), str(row.get("ticket") or "")
+            )
         if name == "settings" and _is_local_setting(row.get("key")):
             continue
         rows[tuple(row.get(k) for k in spec.key)] = row
