@@ -8,7 +8,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from triage_app.core.knowledge import kb_rules
@@ -201,7 +201,7 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         override_bullet=row.get("override_bullet") or None,
         final_verdict=row["final_verdict"],
         final_bullet=row.get("final_bullet") or "",
-        draft=row.get("draft") or "",
+        draft=history_packing.draft_text(row.get("draft")),
         variables={str(k): str(v) for k, v in variables.items()}
         if isinstance(variables, dict)
         else {},
@@ -238,6 +238,42 @@ def drop_duplicate_drafts(db: Database) -> None:
         f"update {TRIAGES} set result_json = json_remove(result_json, '$.draft') "
         "where json_valid(result_json) and json_type(result_json, '$.draft') is not null"
     )
+
+
+def bundle_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored history row as a bundle carries it: its draft and result as text."""
+    out = dict(row)
+    if "draft" in out:
+        out["draft"] = history_packing.unpack_text(out["draft"])
+    if "result_json" in out:
+        out["result_json"] = result_text(out["result_json"], str(out.get("ticket") or ""))
+    return out
+
+
+def packed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row from a bundle (validated) as save_triage stores one: draft and result packed."""
+    out = dict(row)
+    if isinstance(out.get("draft"), str):
+        out["draft"] = history_packing.pack_text(out["draft"])
+    if isinstance(out.get("result_json"), str) and isinstance(out.get("ticket"), str):
+        out["result_json"] = history_packing.repack_result(out["result_json"], out["ticket"])
+    return out
+
+
+def pack_saved_rows(db: Database) -> None:
+    """Migration step: drafts and results written before packing (or packed with the first
+    results dictionary) are packed as save_triage packs them now, in one pass over the rows.
+    Unreadable results stay as they are."""
+    db.conn.create_function("triage_repack_text", 1, history_packing.repack_text)
+    db.conn.create_function("triage_repack_result", 2, history_packing.repack_result)
+    try:
+        db.execute(
+            f"update {TRIAGES} set draft = triage_repack_text(draft), "
+            "result_json = triage_repack_result(result_json, ticket)"
+        )
+    finally:
+        db.conn.create_function("triage_repack_text", 1, None)
+        db.conn.create_function("triage_repack_result", 2, None)
 
 
 def _final(
@@ -284,7 +320,7 @@ def save_triage(
         "override_bullet": override_bullet,
         "final_verdict": final_verdict,
         "final_bullet": final_bullet,
-        "draft": result.draft if draft is None else draft,
+        "draft": history_packing.pack_text(result.draft if draft is None else draft),
         "variables_json": json.dumps(variables or {}, ensure_ascii=False, sort_keys=True),
     }
     if triage_id is not None and _exists(db, triage_id):
@@ -323,7 +359,7 @@ def update_draft(
     db: Database, triage_id: int, draft: str, variables: dict[str, str] | None = None
 ) -> None:
     """Keep the engineer's edited draft (and prompted fields) with the triage."""
-    row: dict[str, Any] = {"draft": draft, "updated_at": now_iso()}
+    row: dict[str, Any] = {"draft": history_packing.pack_text(draft), "updated_at": now_iso()}
     if variables is not None:
         row["variables_json"] = json.dumps(variables, ensure_ascii=False, sort_keys=True)
     db.table(TRIAGES).update(triage_id, row)
@@ -347,7 +383,7 @@ def get_result_dict(db: Queryable, triage_id: int) -> dict[str, Any] | None:
     value = history_packing.read_result(rows[0]["result_json"], rows[0]["ticket"] or "")
     if not isinstance(value, dict):
         return None
-    value.setdefault("draft", rows[0]["draft"] or "")
+    value.setdefault("draft", history_packing.draft_text(rows[0]["draft"]))
     return value
 
 
@@ -439,10 +475,10 @@ def search(
             f"from {TRIAGES}_fts join {TRIAGES} t on t.id = {TRIAGES}_fts.rowid "
             f"where {where} order by {TRIAGES}_fts.rowid desc limit ? offset ?"
         )
-        rows = list(db.query(sql, [query, *params, limit, offset]))
+        entries = [_entry(r) for r in db.query(sql, [query, *params, limit, offset])]
         # Not FTS5's snippet(): its cost grows with the square of the hits in a long ticket.
         with SnippetMaker(flt.search, HIT_START, HIT_END) as snippets:
-            return [_entry(r, snippets.snippet([r[c] for c in FTS_COLUMNS])) for r in rows]
+            return [replace(e, snippet=snippets.snippet([e.ticket, e.draft])) for e in entries]
     where = ("where " + " and ".join(clauses)) if clauses else ""
     # With an upper date bound the page lies deep in the past: walk the created_at index
     # backwards from there (same order, rows are created in id order) instead of every newer row.
