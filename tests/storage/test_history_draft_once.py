@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from triage_app.core.result import Evidence, Match, TriageResult
-from triage_app.storage import history_repo
+from triage_app.storage import history_packing, history_repo
 from triage_app.storage.database import migrate, open_knowledge_base
 from triage_app.storage.history_repo import HistoryFilter
 from triage_app.storage.migrations import MIGRATIONS
@@ -28,10 +28,10 @@ def test_a_saved_triage_keeps_its_draft_once_and_reads_it_back(tmp_path: Path) -
         tid = history_repo.save_triage(db, "Our values.yaml override is ignored", RESULT)
     stored = kb.db.execute("select result_json, draft from triages where id = ?", [tid]).fetchone()
     assert isinstance(stored[0], bytes) and DRAFT.encode() not in stored[0]  # deflated
-    record = history_repo._read_record(stored[0])
+    record = history_packing.read_result(stored[0], "Our values.yaml override is ignored")
     assert isinstance(record, dict) and "draft" not in record and record["verdict"] == "in_scope"
     assert len(stored[0]) < len(json.dumps(RESULT.to_dict())) // 2
-    assert stored[1] == DRAFT
+    assert history_packing.draft_text(stored[1]) == DRAFT
     # A new file packs several triages per page (4 KB pages held one ~2 KB row each).
     assert kb.db.execute("pragma page_size").fetchone()[0] == 16384
     assert history_repo.get_result_dict(kb.db, tid) == RESULT.to_dict()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from triage_app.storage import history_repo
+from triage_app.storage import history_packing, history_repo
 from triage_app.storage.database import open_knowledge_base
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
@@ -106,6 +106,7 @@ def _wait(proc: subprocess.Popen[str]) -> str:
 
 def _integrity(path: Path) -> None:
     conn = sqlite3.connect(path)
+    history_packing.register(conn)  # the index reads drafts through it
     try:
         assert conn.execute("pragma integrity_check").fetchall() == [("ok",)]
         # The full-text index still agrees with the triages table.

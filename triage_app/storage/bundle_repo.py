@@ -69,8 +69,7 @@ def _rows(db: Database, name: str) -> list[dict[str, Scalar]]:
     for r in db.query(f"select * from [{spec.table}] order by {order}"):
         row = {k: v for k, v in r.items() if k not in spec.drop}
         if name == "history":
-            # Stored deflated; a bundle carries it as JSON text, which history reads as well.
-            row["result_json"] = history_repo.result_text(row.get("result_json"))
+            row = history_repo.bundle_row(row)
         if name == "settings" and _is_local_setting(row.get("key")):
             continue
         rows[tuple(row.get(k) for k in spec.key)] = row
@@ -146,6 +145,8 @@ def _apply_section(db: Database, name: str, section: Section, mode: str) -> None
     spec = SPECS[name]
     table = db.table(spec.table)
     rows = [dict(r) for r in section.rows]
+    if name == "history":
+        rows = [history_repo.packed_row(r) for r in rows]
     if name == "templates":
         # Through the drafting area's own save, so its placeholder check refuses bad templates.
         if mode == "replace":

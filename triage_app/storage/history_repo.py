@@ -7,14 +7,14 @@ import datetime as dt
 import io
 import json
 import re
-import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from triage_app.core.knowledge import kb_rules
 from triage_app.core.replies.csv_cells import safe_dict
 from triage_app.core.result import VERDICTS, TriageResult
+from triage_app.storage import history_packing
 from triage_app.storage.history_snippets import SnippetMaker, quoted_words
 from triage_app.storage.reader import Queryable
 
@@ -201,7 +201,7 @@ def _entry(row: dict[str, Any], snippet: str = "") -> HistoryEntry:
         override_bullet=row.get("override_bullet") or None,
         final_verdict=row["final_verdict"],
         final_bullet=row.get("final_bullet") or "",
-        draft=row.get("draft") or "",
+        draft=history_packing.draft_text(row.get("draft")),
         variables={str(k): str(v) for k, v in variables.items()}
         if isinstance(variables, dict)
         else {},
@@ -217,72 +217,18 @@ def _confidence(value: Any) -> float:
         return 0.0
 
 
-# Saved results are deflated with a preset dictionary of what every result repeats: its keys, the
-# verdicts and the shipped policy's bullet titles (a team's own titles just compress a little less).
-# Never edit it: rows written with it are read with it. A new one gets a new marker byte.
-_RESULT_V1 = b"\x01"
-_RESULT_DICT_V1 = (
-    "".join(
-        f'{{"title":"{title}","side":"{side}","score":0.'
-        for title, side in (
-            ("Prefect service errors and bugs", "in_scope"),
-            ("Helm chart configuration", "in_scope"),
-            ("Upgrades and migrations", "in_scope"),
-            ("Scaling guidance", "in_scope"),
-            ("Prefect client compatibility", "in_scope"),
-            ("Feature flags and Prefect configuration", "in_scope"),
-            ("Security patching", "in_scope"),
-            ("Monitoring and observability", "in_scope"),
-            ("Implementation guidance", "in_scope"),
-            ("Kubernetes cluster management", "out_of_scope"),
-            ("Istio and service mesh configuration", "out_of_scope"),
-            ("Ingress and load balancer setup", "out_of_scope"),
-            ("PostgreSQL administration", "out_of_scope"),
-            ("Redis administration", "out_of_scope"),
-            ("Network policies and firewalls", "out_of_scope"),
-            ("Container runtime and OS", "out_of_scope"),
-            ("CI/CD pipelines", "out_of_scope"),
-            ("Third-party integrations", "out_of_scope"),
-        )
-    )
-    + '"evidence":[{"term":"","start":,"end":}]},"verdict":"in_scope","confidence":0.,'
-    '"matches":[],"versions":[],"notes":[]"out_of_scope""spans_both""unclear"'
-).encode()
-
-
-def result_record(result: TriageResult) -> bytes:
-    """The result as history stores it: JSON without the draft, which has its own column (stored
-    once; get_result_dict puts it back), deflated with _RESULT_DICT_V1: titles and keys repeat,
-    and the result was a third of each row (5.4 KB a triage before, issue 16)."""
+def result_record(result: TriageResult, ticket: str) -> bytes | str:
+    """The result as history stores it: without the draft, which has its own column (stored once;
+    get_result_dict puts it back), packed against the stored `ticket` (history_packing)."""
     record = result.to_dict()
     record.pop("draft", None)
-    packer = zlib.compressobj(9, zlib.DEFLATED, -15, zdict=_RESULT_DICT_V1)
-    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
-    return _RESULT_V1 + packer.compress(data) + packer.flush()
+    return history_packing.pack_result(record, ticket)
 
 
-def result_text(raw: object) -> str:
+def result_text(raw: object, ticket: str) -> str:
     """A stored result as JSON text (bundles carry text; "" when it cannot be read)."""
-    value = _read_record(raw)
+    value = history_packing.read_result(raw, ticket)
     return "" if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _read_record(raw: object) -> Any:
-    """result_json as stored: deflated JSON (since issue 16) or the JSON text of older rows."""
-    if isinstance(raw, bytes):
-        if not raw.startswith(_RESULT_V1):
-            return None
-        try:
-            unpacker = zlib.decompressobj(-15, zdict=_RESULT_DICT_V1)
-            raw = (unpacker.decompress(raw[1:]) + unpacker.flush()).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError):
-            return None
-    if not isinstance(raw, str):
-        return None
-    try:
-        return json.loads(raw or "{}")
-    except json.JSONDecodeError:
-        return None
 
 
 def drop_duplicate_drafts(db: Database) -> None:
@@ -292,6 +238,42 @@ def drop_duplicate_drafts(db: Database) -> None:
         f"update {TRIAGES} set result_json = json_remove(result_json, '$.draft') "
         "where json_valid(result_json) and json_type(result_json, '$.draft') is not null"
     )
+
+
+def bundle_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored history row as a bundle carries it: its draft and result as text."""
+    out = dict(row)
+    if "draft" in out:
+        out["draft"] = history_packing.unpack_text(out["draft"])
+    if "result_json" in out:
+        out["result_json"] = result_text(out["result_json"], str(out.get("ticket") or ""))
+    return out
+
+
+def packed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row from a bundle (validated) as save_triage stores one: draft and result packed."""
+    out = dict(row)
+    if isinstance(out.get("draft"), str):
+        out["draft"] = history_packing.pack_text(out["draft"])
+    if isinstance(out.get("result_json"), str) and isinstance(out.get("ticket"), str):
+        out["result_json"] = history_packing.repack_result(out["result_json"], out["ticket"])
+    return out
+
+
+def pack_saved_rows(db: Database) -> None:
+    """Migration step: drafts and results written before packing (or packed with the first
+    results dictionary) are packed as save_triage packs them now, in one pass over the rows.
+    Unreadable results stay as they are."""
+    db.conn.create_function("triage_repack_text", 1, history_packing.repack_text)
+    db.conn.create_function("triage_repack_result", 2, history_packing.repack_result)
+    try:
+        db.execute(
+            f"update {TRIAGES} set draft = triage_repack_text(draft), "
+            "result_json = triage_repack_result(result_json, ticket)"
+        )
+    finally:
+        db.conn.create_function("triage_repack_text", 1, None)
+        db.conn.create_function("triage_repack_result", 2, None)
 
 
 def _final(
@@ -325,11 +307,12 @@ def save_triage(
     top = result.top_match
     bullet = top.title if top else ""
     final_verdict, final_bullet = _final(result.verdict, bullet, override_verdict, override_bullet)
+    stored = cap_ticket(ticket)
     row: dict[str, Any] = {
         "updated_at": stamp,
         "source": source,
-        "ticket": cap_ticket(ticket),
-        "result_json": result_record(result),
+        "ticket": stored,
+        "result_json": result_record(result, stored),
         "verdict": result.verdict,
         "bullet": bullet,
         "confidence": float(result.confidence),
@@ -337,7 +320,7 @@ def save_triage(
         "override_bullet": override_bullet,
         "final_verdict": final_verdict,
         "final_bullet": final_bullet,
-        "draft": result.draft if draft is None else draft,
+        "draft": history_packing.pack_text(result.draft if draft is None else draft),
         "variables_json": json.dumps(variables or {}, ensure_ascii=False, sort_keys=True),
     }
     if triage_id is not None and _exists(db, triage_id):
@@ -376,7 +359,7 @@ def update_draft(
     db: Database, triage_id: int, draft: str, variables: dict[str, str] | None = None
 ) -> None:
     """Keep the engineer's edited draft (and prompted fields) with the triage."""
-    row: dict[str, Any] = {"draft": draft, "updated_at": now_iso()}
+    row: dict[str, Any] = {"draft": history_packing.pack_text(draft), "updated_at": now_iso()}
     if variables is not None:
         row["variables_json"] = json.dumps(variables, ensure_ascii=False, sort_keys=True)
     db.table(TRIAGES).update(triage_id, row)
@@ -393,13 +376,14 @@ def get_triage(db: Queryable, triage_id: int) -> HistoryEntry | None:
 
 def get_result_dict(db: Queryable, triage_id: int) -> dict[str, Any] | None:
     """The saved result as TriageResult.to_dict() gave it; its draft is the triage's draft column."""
-    rows = list(db.query(f"select result_json, draft from {TRIAGES} where id = ?", [triage_id]))
+    sql = f"select result_json, draft, ticket from {TRIAGES} where id = ?"
+    rows = list(db.query(sql, [triage_id]))
     if not rows:
         return None
-    value = _read_record(rows[0]["result_json"])
+    value = history_packing.read_result(rows[0]["result_json"], rows[0]["ticket"] or "")
     if not isinstance(value, dict):
         return None
-    value.setdefault("draft", rows[0]["draft"] or "")
+    value.setdefault("draft", history_packing.draft_text(rows[0]["draft"]))
     return value
 
 
@@ -491,10 +475,10 @@ def search(
             f"from {TRIAGES}_fts join {TRIAGES} t on t.id = {TRIAGES}_fts.rowid "
             f"where {where} order by {TRIAGES}_fts.rowid desc limit ? offset ?"
         )
-        rows = list(db.query(sql, [query, *params, limit, offset]))
+        entries = [_entry(r) for r in db.query(sql, [query, *params, limit, offset])]
         # Not FTS5's snippet(): its cost grows with the square of the hits in a long ticket.
         with SnippetMaker(flt.search, HIT_START, HIT_END) as snippets:
-            return [_entry(r, snippets.snippet([r[c] for c in FTS_COLUMNS])) for r in rows]
+            return [replace(e, snippet=snippets.snippet([e.ticket, e.draft])) for e in entries]
     where = ("where " + " and ".join(clauses)) if clauses else ""
     # With an upper date bound the page lies deep in the past: walk the created_at index
     # backwards from there (same order, rows are created in id order) instead of every newer row.

@@ -78,6 +78,16 @@ def _m006_history_draft_once(db: Database) -> None:
     history_repo.drop_duplicate_drafts(db)
 
 
+def _m007_history_packed(db: Database) -> None:
+    # Drafts and results packed (issue 16: 3,072 bytes a triage), and the search index without
+    # the per-row sizes nothing reads, over a view that unpacks the draft.
+    from triage_app.storage import history_index, history_repo
+
+    history_index.drop(db)  # first: its old triggers would index every packed draft again
+    history_repo.pack_saved_rows(db)
+    history_index.ensure(db)
+
+
 MIGRATIONS: list[Migration] = [
     ("001_policy_and_vocabulary", _m001_policy),
     ("002_seed_default_policy", _m002_seed_policy),
@@ -85,4 +95,8 @@ MIGRATIONS: list[Migration] = [
     ("004_templates", _m004_templates),
     ("003_releases", _m003_releases),
     ("006_history_draft_once", _m006_history_draft_once),
+    ("007_history_packed", _m007_history_packed),
 ]
+
+# Migrations that shrink every saved row: the file is compacted (VACUUM) once they are applied.
+COMPACT_AFTER = frozenset({"007_history_packed"})
