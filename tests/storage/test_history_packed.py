@@ -413,3 +413,15 @@ def test_any_result_reads_back_exactly(
 def test_the_dictionaries_are_frozen(name: str, digest: str) -> None:
     # Rows written with a dictionary are read with it: a changed one would garble saved history.
     assert hashlib.sha256(getattr(history_packing, name)).hexdigest() == digest
+
+
+def test_every_connection_reads_drafts_through_the_same_function(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from triage_app.storage import database, history_packing
+
+    assert database.SQL_TEXT == history_packing.SQL_TEXT
+    kb = database.open_knowledge_base(tmp_path / "kb.db")
+    packed = history_packing.pack_text("Hi there,\n\nThank you for reaching out about this issue.")
+    assert isinstance(packed, bytes)
+    row = kb.reader.execute(f"select {database.SQL_TEXT}(?)", [packed]).fetchone()
+    assert row[0] == "Hi there,\n\nThank you for reaching out about this issue."
+    kb.close()

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from triage_app.storage import history_packing
 from triage_app.storage.errors import (
     DatabaseCorrupt,
     DatabaseLocked,
@@ -236,9 +235,19 @@ def _connect(
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except sqlite3.Error as exc:
         raise translate_error(exc, path) from exc
-    # The history's search index reads and writes drafts through it (history_packing).
-    history_packing.register(conn)
+    # The history's search index reads and writes drafts through it (history_packing), imported
+    # on the first call: its dictionaries are 2 ms of start-up, which only reads the policy.
+    conn.create_function(SQL_TEXT, 1, _unpack_text, deterministic=True)
     return conn
+
+
+SQL_TEXT = "triage_text"  # history_packing.SQL_TEXT (tests/storage/test_history_packed.py)
+
+
+def _unpack_text(value: Any) -> Any:
+    from triage_app.storage.history_packing import unpack_text
+
+    return unpack_text(value)
 
 
 def _is_ours(db: Queryable) -> bool:
