@@ -295,9 +295,9 @@ TEMPLATE_LABELS = {
 
 def shipped_templates() -> dict[str, str]:
     """The default templates shipped in resources/templates (one <name>.txt each)."""
-    from importlib import resources
+    from triage_app.resources import shipped_file
 
-    folder = resources.files("triage_app.resources").joinpath("templates")
+    folder = shipped_file("templates")
     return {
         name: folder.joinpath(f"{name}.txt").read_text(encoding="utf-8") for name in TEMPLATE_NAMES
     }
