@@ -225,3 +225,18 @@ def test_days_in_month_is_the_calendar_s():
     for year in (1900, 2000, 2023, 2024, 2100):
         for month in range(1, 13):
             assert _days_in_month(year, month) == calendar.monthrange(year, month)[1]
+
+
+def test_release_keys_are_computed_once_and_kept():
+    from triage_app.core.releases import schedule as sched
+
+    calls = []
+    release = sched.Release("prefect", "3.1.2", dt.date(2025, 1, 1))
+    original = sched.version_key
+    try:
+        sched.version_key = lambda text: calls.append(text) or original(text)
+        assert release.key == release.key == original("3.1.2")
+    finally:
+        sched.version_key = original
+    assert calls == ["3.1.2"]
+    assert isinstance(sched.Release.__dict__["key"], sched._computed_once)
