@@ -108,3 +108,13 @@ def test_from_rows_validates():
 def test_regex_metacharacters_are_plain_text():
     vocab = load_vocabulary('[bullets."X"]\nterms = ["(a+)+$", "c++"]')
     assert [t.text for _, t in vocab.terms_for("X")] == ["(a+)+$", "c++"]
+
+
+def test_stored_form_rows_read_as_the_full_checks_would():
+    from triage_app.core.triage.vocabulary import MAX_TERM_LENGTH, VocabularyError, _make_term
+
+    for raw, weight in [("helm chart", 1.0), ("x509", 2.5), ("kube*", 1.0), ("Values.yaml", 1.0)]:
+        assert _make_term(raw, weight, "b", "g") == _make_term(f" {raw} ", weight, "b/g")
+    for raw, weight in [("a" * (MAX_TERM_LENGTH + 1), 1.0), ("helm", float("nan")), ("helm", 9.0)]:
+        with pytest.raises(VocabularyError, match="b/g"):
+            _make_term(raw, weight, "b", "g")

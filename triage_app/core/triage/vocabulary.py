@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,9 @@ SIGNAL_GROUPS = (
 MAX_WEIGHT = 5.0
 MAX_TERM_LENGTH = 200
 VOCABULARY_FILE = "vocabulary.toml"
+# A term as it is stored after the checks (lower-case words of letters and digits, single
+# spaces, at most MAX_TERM_LENGTH): nothing in _make_term would change or refuse it.
+_PLAIN_TERM = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 class VocabularyError(ValueError):
@@ -77,15 +81,14 @@ class Vocabulary:
         bullets: dict[str, dict[str, list[Term]]] = {}
         signals: dict[str, list[Term]] = {}
         for n, row in enumerate(rows, start=1):
-            missing = {"bullet", "grp", "term"} - set(row)
-            if missing:
+            if "bullet" not in row or "grp" not in row or "term" not in row:
+                missing = {"bullet", "grp", "term"} - set(row)
                 raise VocabularyError(f"row {n}: missing {', '.join(sorted(missing))}")
             bullet = row["bullet"] or ""
             grp = row["grp"]
             if not isinstance(bullet, str) or not isinstance(grp, str) or not grp.strip():
                 raise VocabularyError(f"row {n}: bullet and grp must be text")
-            where = f"{bullet or 'signals'}/{grp}"
-            term = _make_term(row["term"], row.get("weight", 1.0), where)
+            term = _make_term(row["term"], row.get("weight", 1.0), bullet or "signals", grp)
             if bullet:
                 bullets.setdefault(bullet, {}).setdefault(grp, []).append(term)
             else:
@@ -96,7 +99,21 @@ class Vocabulary:
         )
 
 
-def _make_term(raw: Any, weight: Any, where: str) -> Term:
+def _make_term(raw: Any, weight: Any, where: str, group: str = "") -> Term:
+    """One checked term; `where` (and `group`) name its place in the messages (the storage rows
+    pass them apart, so the message is only put together for a term that is refused)."""
+    # Already in its stored form (what every check below would let through unchanged): most rows
+    # of a knowledge base, read at every start.
+    if (
+        isinstance(raw, str)
+        and isinstance(weight, float)
+        and 0 < weight <= MAX_WEIGHT
+        and len(raw) <= MAX_TERM_LENGTH
+        and _PLAIN_TERM.fullmatch(raw)
+    ):
+        return Term(raw, weight)
+    if group:
+        where = f"{where}/{group}"
     if not isinstance(raw, str):
         raise VocabularyError(f"{where}: term {raw!r} is not text")
     text = " ".join(raw.split())
