@@ -7,7 +7,6 @@ refit is cached next to the knowledge base, keyed by the corrections it learned 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -188,4 +187,6 @@ class TeamModels:
 def _key(rows: list[tuple[int, str, str, str | None]]) -> str:
     if not rows:
         return ""
+    import hashlib  # only with corrections to learn from
+
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
