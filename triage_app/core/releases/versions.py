@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from triage_app.core.releases.schedule import (
     CUSTOMER_MANAGED,
@@ -376,8 +377,7 @@ def detect_versions(text: str, schedule: Schedule | None = None) -> list[Detecte
     return found
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """What the whole ticket says, decided once: the schedule, and whether it is about Prefect."""
 
     schedule: Schedule | None

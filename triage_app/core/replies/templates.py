@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PLACEHOLDERS: dict[str, str] = {
     "customer_name": "the customer's name (asked next to the draft)",
@@ -71,8 +71,7 @@ class TemplateError(ValueError):
         self.detail = message
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     number: int
     text: str
 
