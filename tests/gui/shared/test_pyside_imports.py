@@ -52,3 +52,14 @@ def test_a_module_whose_file_is_gone_gets_pyside_own_answer(tmp_path: Path) -> N
 def test_without_the_hook_nothing_is_touched(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delitem(sys.modules, "shibokensupport.feature")
     assert pyside_imports.answer_from_the_file() is False
+
+
+def test_the_standard_library_and_qt_free_packages_are_answered_by_name() -> None:
+    import json
+    import types
+
+    check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
+    assert check(json) is False
+    core = types.ModuleType("triage_app.core.triage.engine")
+    core.__file__ = "/nonexistent/engine.py"  # never read
+    assert check(core) is False
