@@ -54,12 +54,18 @@ def test_without_the_hook_nothing_is_touched(monkeypatch) -> None:  # type: igno
     assert pyside_imports.answer_from_the_file() is False
 
 
-def test_the_standard_library_and_qt_free_packages_are_answered_by_name() -> None:
+def test_the_standard_library_and_qt_free_packages_are_answered_by_name(tmp_path: Path) -> None:
     import json
     import types
 
     check = sys.modules["shibokensupport.feature"]._mod_uses_pyside
     assert check(json) is False
+    # A core module may say "PySide6" in a comment ("never imports PySide6"): it is not read.
+    source = tmp_path / "engine.py"
+    source.write_text("# Qt-free: never imports PySide6\n", encoding="utf-8")
     core = types.ModuleType("triage_app.core.triage.engine")
-    core.__file__ = "/nonexistent/engine.py"  # never read
+    core.__file__ = str(source)
     assert check(core) is False
+    gui = types.ModuleType("triage_app.gui.main.some_widget")
+    gui.__file__ = str(source)
+    assert check(gui) is True  # a GUI module is read
