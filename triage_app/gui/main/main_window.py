@@ -139,7 +139,18 @@ class MainWindow(QMainWindow):
         from triage_app.gui.shared.window_shortcuts import WindowShortcuts
 
         self.window_shortcuts = WindowShortcuts(self)
-        self.window_shortcuts.watch_inputs()  # Ctrl+E works from the Customer/Ticket/You fields
+        # Ctrl+E works from the Customer/Ticket/You fields (tests/gui/test_what_you_see.py checks
+        # that every input of the window is named here).
+        fields = self.draft_actions.fields
+        self.window_shortcuts.watch(
+            self.editor,
+            self.draft_pane.edit,
+            fields.customer,
+            fields.ticket_ref,
+            fields.engineer,
+            self.verdict_card.match_list,
+            self.release_panel.table,
+        )
         # One copy and one export path (redaction preview, never overwrite), whatever starts it.
         for request, action, slot in (
             (self.draft_pane.copyRequested, self.act_copy, self.draft_actions.copy),
@@ -349,6 +360,7 @@ class MainWindow(QMainWindow):
             self.draft_pane.regenerate_button,
             self.draft_pane.copy_button,
             self.draft_pane.export_button,
+            self.verdict_card.match_list,
             self.release_panel.table,
         ]
         for a, b in zip(chain, chain[1:], strict=False):

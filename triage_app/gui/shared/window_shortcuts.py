@@ -14,14 +14,15 @@ class WindowShortcuts(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self.watched: list[QWidget] = []
 
-    def watch_inputs(self) -> None:
-        """Watch every line edit and text area of the window (call once its panes are built)."""
-        for widget in (
-            *self.window.findChildren(QLineEdit),
-            *self.window.findChildren(QAbstractScrollArea),
-        ):
+    def watch(self, *inputs: QLineEdit | QAbstractScrollArea) -> None:
+        """Watch these line edits and text areas: the window names its inputs rather than having
+        them searched for (the first findChildren over the whole window wraps every one of its
+        objects for Python, 2 ms of start-up)."""
+        for widget in inputs:
             widget.installEventFilter(self)
+            self.watched.append(widget)
 
     def _window_keys(self) -> set[str]:
         return {
