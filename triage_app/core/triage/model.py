@@ -7,10 +7,9 @@ import math
 import sys
 from array import array
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from operator import itemgetter, mul
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from triage_app.core.verdicts import IN_SCOPE, OUT_OF_SCOPE, SPANS_BOTH, UNCLEAR
 
@@ -30,8 +29,7 @@ class ModelError(ValueError):
     """A model file that cannot be used; the message says why."""
 
 
-@dataclass(frozen=True)
-class Prediction:
+class Prediction(NamedTuple):
     """Calibrated verdict probabilities, bullet probabilities and the heads' raw scores."""
 
     probabilities: dict[str, float]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 # Matching looks at the first 200 KB; the rest of a paste is almost always more of the same log.
@@ -72,8 +71,7 @@ class Line(NamedTuple):
     weight: float
 
 
-@dataclass(frozen=True)
-class PreparedText:
+class PreparedText(NamedTuple):
     """The ticket ready for matching. `folded` has exactly the length of `text`, so every
     offset found in `folded` is an offset into the original input."""
 

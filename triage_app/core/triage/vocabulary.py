@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 BULLET_GROUPS = ("terms", "phrases", "products", "errors")
 # Signal groups the engine understands; unknown signal groups are kept (a team may prepare
@@ -35,9 +35,9 @@ class VocabularyError(ValueError):
     """The vocabulary data is malformed; the message names the bullet, group and term."""
 
 
-@dataclass(frozen=True)
-class Term:
-    """One vocabulary entry: the text as written and its weight."""
+class Term(NamedTuple):
+    """One vocabulary entry: the text as written and its weight (a NamedTuple: thousands are
+    read at every start)."""
 
     text: str
     weight: float = 1.0
