@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from triage_app.core.releases.schedule import (
@@ -291,8 +290,7 @@ _CHART_ANCHORS = {"chart", "prefect-helm", "helm-chart"}
 _CM_ANCHORS = {"prefect-cloud", "customer-managed", "cm"}
 
 
-@dataclass(frozen=True)
-class Detected:
+class Detected(NamedTuple):
     """A version mention found in text, before it is resolved against the schedule."""
 
     text: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from triage_app.core.result import TriageResult
 from triage_app.core.triage.text import CODE, EXCEPTION, LOG, PreparedText, prepare
@@ -43,15 +43,14 @@ PREFECT_MARKERS = (
 )
 
 
-@dataclass(frozen=True)
-class Features:
+class Features(NamedTuple):
     """The feature values of one ticket and where each word feature was seen (for highlighting)."""
 
     values: dict[str, float]
     prepared: PreparedText
     # (word, start, end, line number) of every token read, in order; and where each word occurs.
-    tokens: list[tuple[str, int, int, int]] = field(default_factory=list)
-    positions: dict[str, list[int]] = field(default_factory=dict)
+    tokens: list[tuple[str, int, int, int]]
+    positions: dict[str, list[int]]
 
     def spans_of(self, feature: str, limit: int = 3) -> list[tuple[int, int]]:
         """Character spans of a word or bigram feature in the ticket, first occurrences first."""
