@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -184,8 +183,8 @@ def show_status(args: argparse.Namespace, ctx: CommandContext) -> int:
     report = schedule.status(product, version, today)
     if product is None:
         known = ", ".join(schedule.products()) or "none"
-        report = dataclasses.replace(
-            report, note=f"{version} matches no release line of {known}; pass --product"
+        report = report._replace(
+            note=f"{version} matches no release line of {known}; pass --product"
         )
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))

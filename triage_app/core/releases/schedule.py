@@ -9,7 +9,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 SUPPORTED = "supported"
 ENDING_SOON = "ending_soon"
@@ -192,8 +192,7 @@ class Release:
         }
 
 
-@dataclass(frozen=True)
-class Support:
+class Support(NamedTuple):
     """The support window of one release on one date."""
 
     supported_until: dt.date | None
@@ -222,8 +221,7 @@ def support_window(
     return Support(until, days_left, status)
 
 
-@dataclass(frozen=True)
-class StatusReport:
+class StatusReport(NamedTuple):
     """Everything `releases status VERSION` answers about one version on one date."""
 
     product: str | None

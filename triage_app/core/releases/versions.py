@@ -538,7 +538,9 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
 
     # A bare version: its neighbours and the schedule decide what it is, if anything.
     if long_calendar:
-        return Detected(raw, vstart, end, PREFECT_HELM, raw, kind, "chart version form")
+        return Detected(
+            text[vstart:end], vstart, end, PREFECT_HELM, raw, kind, "chart version form"
+        )
     cue = key_reason or (
         " ".join(text[cue_start:tstart].split()).rstrip(" +,;:=(") if cue_start >= 0 else ""
     )
@@ -555,7 +557,7 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
             return None  # "on 1.5 GB", "at 0.25 CPU"
         known_line = schedule is not None and schedule.has_line(PREFECT, line)
         if said and context.about_prefect and known_line:
-            return Detected(raw, vstart, end, PREFECT, raw, kind, cue or "v prefix")
+            return Detected(text[vstart:end], vstart, end, PREFECT, raw, kind, cue or "v prefix")
         return None
     # "we're on the 0.7.0 release": a release of ours, named so, even without the word Prefect
     release_after = _RELEASE_AFTER.match(text, end) is not None
@@ -572,13 +574,17 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
         before = text[max(0, vstart - CONTEXT_BEFORE) : vstart]
         near = before + " " + text[vend : vend + CONTEXT_AFTER]
         if _CHART_WORDS.search(near) or _CM_WORDS.search(near):
-            return Detected(raw, vstart, end, PREFECT_HELM, raw, kind, "a chart nearby")
+            return Detected(
+                text[vstart:end], vstart, end, PREFECT_HELM, raw, kind, "a chart nearby"
+            )
         return None  # 2025.06.12 without a chart nearby is a date
     cm_context = context.cm_word_near(vstart, vend)
     if two_numbers:
         # Only as a known Customer-Managed line next to "release" ("jump straight to 1.2?").
         if cm_context and schedule is not None and schedule.has_line(CUSTOMER_MANAGED, line):
-            return Detected(raw, vstart, end, CUSTOMER_MANAGED, f"{raw}.x", "line", "release")
+            return Detected(
+                text[vstart:end], vstart, end, CUSTOMER_MANAGED, f"{raw}.x", "line", "release"
+            )
         return None
     # "Server is 3.8.3", "3.0.10 server + 3.0.10 worker": a Prefect component names the version
     # even in a ticket that never writes "Prefect"; a bare "upgraded to 2.7.0" there does not.
@@ -589,7 +595,7 @@ def _classify(text: str, vstart: int, vend: int, tstart: int, context: _Context)
     if guess is None:
         return None
     product, reason = guess
-    return Detected(raw, vstart, end, product, raw, kind, cue or reason)
+    return Detected(text[vstart:end], vstart, end, product, raw, kind, cue or reason)
 
 
 def _found(

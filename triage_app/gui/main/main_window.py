@@ -360,7 +360,6 @@ class MainWindow(QMainWindow):
             self.draft_pane.regenerate_button,
             self.draft_pane.copy_button,
             self.draft_pane.export_button,
-            self.verdict_card.match_list,
             self.release_panel.table,
         ]
         for a, b in zip(chain, chain[1:], strict=False):
