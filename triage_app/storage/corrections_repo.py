@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from triage_app.core.result import VERDICTS, TriageResult
 from triage_app.storage.reader import Queryable
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
 CORRECTIONS = "corrections"
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(NamedTuple):
     """An engineer's verdict (and bullet) for one ticket, with the day it was made."""
 
     id: int

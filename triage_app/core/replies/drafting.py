@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from triage_app.core.knowledge.policy import IN_SCOPE, OUT_OF_SCOPE, Bullet, Policy
 from triage_app.core.releases.schedule import Schedule
@@ -33,8 +32,7 @@ FIELD_NAMES = ("customer_name", "ticket_ref", "engineer_name")
 ReleaseAdvisor = Callable[[VersionMention, dt.date], tuple[Sequence[str], str | None]]
 
 
-@dataclass(frozen=True)
-class DraftInputs:
+class DraftInputs(NamedTuple):
     """What the engineer adds to a triage: prompted fields and an optional verdict/bullet override."""
 
     customer_name: str = ""
@@ -45,7 +43,7 @@ class DraftInputs:
 
     def with_fields(self, values: Mapping[str, str]) -> DraftInputs:
         known = {k: v for k, v in values.items() if k in FIELD_NAMES}
-        return dataclasses.replace(self, **known)
+        return self._replace(**known)
 
     @classmethod
     def from_extras(cls, extras: Mapping[str, object]) -> DraftInputs:
@@ -64,8 +62,7 @@ class DraftInputs:
         )
 
 
-@dataclass(frozen=True)
-class DraftDefaults:
+class DraftDefaults(NamedTuple):
     """The engineer's own settings (Knowledge Base window): used where nothing is typed next to the draft."""
 
     engineer_name: str = ""
@@ -209,7 +206,7 @@ class Drafter:
     def _with_defaults(self, inputs: DraftInputs) -> DraftInputs:
         if inputs.engineer_name.strip() or not self.defaults.engineer_name.strip():
             return inputs  # a name typed next to the draft wins over the stored one
-        return dataclasses.replace(inputs, engineer_name=self.defaults.engineer_name)
+        return inputs._replace(engineer_name=self.defaults.engineer_name)
 
     def variables(
         self, result: TriageResult, today: dt.date, inputs: DraftInputs = DraftInputs()

@@ -18,7 +18,7 @@ import binascii
 import bisect
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PREFECT_API_KEY = "prefect_api_key"
 PRIVATE_KEY = "private_key"
@@ -78,8 +78,7 @@ def kinds_for(personal: bool) -> tuple[str, ...]:
     return ALL_KINDS if personal else DEFAULT_KINDS
 
 
-@dataclass(frozen=True)
-class Redaction:
+class Redaction(NamedTuple):
     """One masked item: what kind, where in the original text, what it was and what replaces it."""
 
     kind: str
@@ -100,8 +99,7 @@ class Redaction:
         return text[:width] + "…" + text[-4:]
 
 
-@dataclass(frozen=True)
-class RedactionResult:
+class RedactionResult(NamedTuple):
     original: str
     items: tuple[Redaction, ...]
     text: str
