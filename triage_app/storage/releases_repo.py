@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from triage_app.core.knowledge import defaults, kb_rules
 from triage_app.core.knowledge.policy import Policy
@@ -28,8 +27,7 @@ SHIPPED_SOURCE = "prefect_releases.csv (real release dates of Prefect and prefec
 ENDING_SOON_SETTING = "ending_soon_days"
 
 
-@dataclass(frozen=True)
-class ImportSummary:
+class ImportSummary(NamedTuple):
     """What an import changed, for the message shown to the user."""
 
     added: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import binascii
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -179,8 +180,7 @@ def parse_policy(text: str) -> Policy:
     )
 
 
-@dataclass(frozen=True)
-class PolicyDiff:
+class PolicyDiff(NamedTuple):
     """What importing a new policy would change, bullet by bullet."""
 
     added: tuple[Bullet, ...]
