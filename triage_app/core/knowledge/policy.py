@@ -45,8 +45,7 @@ class PolicyParseError(ValueError):
     """The text does not look like a support policy (no scope sections or no bullets)."""
 
 
-@dataclass(frozen=True)
-class Bullet:
+class Bullet(NamedTuple):
     """One policy bullet, verbatim: its side, the words before the colon, and the rest."""
 
     side: str

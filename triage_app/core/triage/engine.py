@@ -7,7 +7,6 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -90,11 +89,15 @@ class _Hit(NamedTuple):
     end: int
 
 
-@dataclass
 class _Scored:
-    raw: float = 0.0
-    specific: float = 0.0  # the part from specific terms (weight >= _SPECIFIC_WEIGHT)
-    evidence: list[tuple[float, int, int, str]] = field(default_factory=list)
+    """A bullet's or signal group's running score for one ticket (added to as hits are read)."""
+
+    __slots__ = ("raw", "specific", "evidence")
+
+    def __init__(self) -> None:
+        self.raw = 0.0
+        self.specific = 0.0  # the part from specific terms (weight >= _SPECIFIC_WEIGHT)
+        self.evidence: list[tuple[float, int, int, str]] = []
 
 
 def _tokenize(folded: str) -> list[tuple[str, int, int]]:
