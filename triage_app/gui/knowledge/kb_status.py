@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from triage_app.services import Services
 
 
-@dataclass(frozen=True)
-class KbInfo:
+class KbInfo(NamedTuple):
     """What the status bar says about the knowledge base."""
 
     location: str
