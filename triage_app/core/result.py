@@ -1,9 +1,13 @@
-"""The triage result: verdict, confidence, matched bullets with evidence spans, version mentions."""
+"""The triage result: verdict, confidence, matched bullets with evidence spans, version mentions.
+
+The parts are NamedTuples (immutable values made per triage, cheaper to define and build than
+dataclasses); the result itself is a dataclass, for its extras that never take part in equality.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 # The verdict names live in core.verdicts (the GUI's first frame needs them, not these classes);
 # re-exported here, where most code looks for them.
@@ -15,8 +19,7 @@ from triage_app.core.verdicts import VERDICT_LABELS as VERDICT_LABELS
 from triage_app.core.verdicts import VERDICTS as VERDICTS
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One term found in the ticket; start/end are character offsets into the ticket text."""
 
     term: str
@@ -27,8 +30,7 @@ class Evidence:
         return {"term": self.term, "start": self.start, "end": self.end}
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A policy bullet the ticket matched, with its score (0..1) and evidence."""
 
     title: str
@@ -45,8 +47,7 @@ class Match:
         }
 
 
-@dataclass(frozen=True)
-class VersionMention:
+class VersionMention(NamedTuple):
     """A version the ticket mentions, resolved against the release schedule."""
 
     text: str
@@ -66,7 +67,7 @@ class VersionMention:
     basis: str = ""  # for a substitute: what its neighbours prove about its support, in words
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 @dataclass(frozen=True)

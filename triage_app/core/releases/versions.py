@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -691,21 +690,17 @@ def resolve(detected: Detected, schedule: Schedule, today: dt.date) -> VersionMe
             if product == CUSTOMER_MANAGED
             else f"no {product or 'matching'} releases in the schedule"
         )
-        return dataclasses.replace(base, note=note)
+        return base._replace(note=note)
     if detected.kind == "name":
         release = schedule.by_name(detected.version, product)
         if release is None:
-            return dataclasses.replace(
-                base, note=f"no release named {detected.version!r} in the schedule"
-            )
+            return base._replace(note=f"no release named {detected.version!r} in the schedule")
         return _with_status(base, schedule, release, today, "", version=release.version)
     if detected.kind == "line":
         line = tuple(int(p) for p in detected.version.split(".")[:-1])
         release = schedule.latest_of_line(product, line, today)
         if release is None:
-            return dataclasses.replace(
-                base, note=f"no {product} {detected.version} release in the schedule"
-            )
+            return base._replace(note=f"no {product} {detected.version} release in the schedule")
         note = (
             f"only the line {detected.version} is given; status of its latest release "
             f"{release.version}: ask for the exact version"
@@ -714,8 +709,7 @@ def resolve(detected: Detected, schedule: Schedule, today: dt.date) -> VersionMe
     report = schedule.status(product, detected.version, today)
     if report.release is None and report.status == UNSUPPORTED:
         # older than every release in the schedule: unsupported, and the words say why
-        return dataclasses.replace(
-            base,
+        return base._replace(
             status=UNSUPPORTED,
             note=report.note,
             upgrade_target=report.latest,
@@ -723,7 +717,7 @@ def resolve(detected: Detected, schedule: Schedule, today: dt.date) -> VersionMe
             basis=report.note,
         )
     if report.release is None:
-        return dataclasses.replace(base, note=report.note)
+        return base._replace(note=report.note)
     resolved = _with_status(base, schedule, report.release, today, report.note)
     if schedule.find(product, detected.version) is None:
         return _bounded(resolved, schedule, product, detected.version, report.release, today)
@@ -747,8 +741,7 @@ def _bounded(
 
 
 def _stand_in(mention: VersionMention, status: str, note: str, basis: str) -> VersionMention:
-    return dataclasses.replace(
-        mention,
+    return mention._replace(
         status=status,
         supported_until=None,
         days_left=None,
@@ -770,8 +763,7 @@ def _with_status(
     path = schedule.upgrade_path(release, today)
     if support.status == PRERELEASE:
         note = _join(note, "a pre-release is not covered by support")
-    return dataclasses.replace(
-        base,
+    return base._replace(
         version=version or base.version,
         release=release.version,
         release_date=release.release_date.isoformat(),
