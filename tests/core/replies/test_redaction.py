@@ -245,3 +245,17 @@ def test_the_watchdog_stops_a_runaway_pattern() -> None:
         watchdog(0.2, "runaway"),
     ):
         re.match(r"(a+)+$", "a" * 64 + "b")
+
+
+def test_patterns_compiled_on_first_use_find_what_they_did():
+    from triage_app.core.replies import redaction
+
+    assert isinstance(redaction._EMAIL, redaction._OnFirstUse)
+    found = redaction.redact(
+        "mail ops@example.com from 10.2.3.4\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1\n"
+        "-----END RSA PRIVATE KEY-----",
+        redaction.kinds_for(True),
+    )
+    assert {i.kind for i in found.items} >= {redaction.EMAIL, redaction.IP_ADDRESS}
+    assert "ops@example.com" not in found.text and "MIIEowIBAAKCAQEA1" not in found.text
+    assert redaction._EMAIL.finditer.__self__.pattern.startswith("(?<!")  # compiled once, kept
