@@ -202,6 +202,8 @@ def run(args: argparse.Namespace, ctx: CommandContext) -> int:
             # One transaction for the whole file, fed as the results are written; if history
             # cannot be written, the rest of the file is still triaged and written.
             saved.extend(save_to_history(services, pending, source="batch"))
+        # With --no-save, or after history failed part-way, the tickets not yet read are still
+        # triaged and written: draining the generator is what writes them.
         for _ in pending:
             pass
 
